@@ -1,0 +1,5 @@
+DROP TABLE events;
+DROP TABLE setup_tokens;
+DROP TABLE login_failures;
+DROP TABLE api_tokens;
+DROP TABLE users;

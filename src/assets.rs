@@ -1,0 +1,93 @@
+//! Templates and static files, embedded in the release binary (read from
+//! disk in debug builds, so edits show without a rebuild).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "templates/"]
+struct TemplateFiles;
+
+#[derive(RustEmbed)]
+#[folder = "static/"]
+struct StaticFiles;
+
+/// Short content hashes of the static files, for cache-busting URLs.
+static VERSIONS: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
+    StaticFiles::iter()
+        .filter_map(|name| {
+            let file = StaticFiles::get(&name)?;
+            Some((
+                name.to_string(),
+                hex::encode(&file.metadata.sha256_hash()[..6]),
+            ))
+        })
+        .collect()
+});
+
+/// URL of a static file with its version, e.g. `/static/app.css?v=1a2b3c`.
+pub fn url(name: &str) -> String {
+    match VERSIONS.get(name) {
+        Some(v) => format!("/static/{name}?v={v}"),
+        None => format!("/static/{name}"),
+    }
+}
+
+pub fn build_tera() -> anyhow::Result<tera::Tera> {
+    let mut tera = tera::Tera::default();
+    let mut files = Vec::new();
+    for name in TemplateFiles::iter() {
+        let file = TemplateFiles::get(&name).expect("listed template exists");
+        let text = String::from_utf8(file.data.into_owned())
+            .map_err(|_| anyhow::anyhow!("template {name} is not UTF-8"))?;
+        files.push((name.to_string(), text));
+    }
+    tera.add_raw_templates(files)
+        .map_err(|e| anyhow::anyhow!("template error: {e:?}"))?;
+    tera.autoescape_on(vec![".html", ".txt.html"]);
+    tera.register_function(
+        "t",
+        fluent_templates::FluentLoader::new(&*crate::i18n::LOCALES)
+            .with_default_lang(unic_langid::langid!("en")),
+    );
+    tera.register_function("asset", |args: &HashMap<String, tera::Value>| {
+        let name = args
+            .get("name")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| tera::Error::msg("asset() needs name"))?;
+        Ok(tera::Value::String(url(name)))
+    });
+    Ok(tera)
+}
+
+/// `GET /static/{path}`: long-lived cache when the URL carries the current
+/// version, ETag revalidation otherwise.
+pub async fn serve_static(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
+    let name = path.into_inner();
+    let Some(file) = StaticFiles::get(&name) else {
+        return HttpResponse::NotFound().finish();
+    };
+    let etag = format!("\"{}\"", hex::encode(&file.metadata.sha256_hash()[..12]));
+    if req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
+    {
+        return HttpResponse::NotModified().finish();
+    }
+    let versioned = req.query_string().starts_with("v=");
+    let cache = if versioned {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=300"
+    };
+    HttpResponse::Ok()
+        .content_type(file.metadata.mimetype())
+        .insert_header((header::CACHE_CONTROL, cache))
+        .insert_header((header::ETAG, etag))
+        .body(file.data.into_owned())
+}

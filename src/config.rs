@@ -1,0 +1,174 @@
+//! Configuration: one environment variable per setting (see the contract),
+//! read and validated once at start. An invalid value stops start-up with one
+//! clear line.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use rand::RngCore;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub bind: SocketAddr,
+    /// Without a trailing slash.
+    pub base_url: String,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// At least 64 bytes; sessions and signed links derive their keys from it.
+    pub secret_key: Vec<u8>,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl Settings {
+    /// Reads the environment, creates the data dir and the secret key file.
+    pub fn from_env() -> anyhow::Result<Settings> {
+        let data_dir = PathBuf::from(var("GRAPEVINE_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        ensure_data_dir(&data_dir)?;
+        let database_url = var("GRAPEVINE_DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("grapevine.db").display()));
+        if crate::db::Backend::of_url(&database_url).is_none() {
+            anyhow::bail!(
+                "GRAPEVINE_DATABASE_URL: unsupported URL {:?}; use sqlite://PATH or postgres://USER@HOST/DB",
+                crate::db::redact(&database_url)
+            );
+        }
+        let bind_text = var("GRAPEVINE_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let bind: SocketAddr = bind_text.parse().map_err(|_| {
+            anyhow::anyhow!("GRAPEVINE_BIND: {bind_text:?} is not an address like 127.0.0.1:8080")
+        })?;
+        let base_url = match var("GRAPEVINE_BASE_URL") {
+            Some(u) => parse_base_url(&u)?,
+            None => format!("http://{bind}"),
+        };
+        let smtp_url = var("GRAPEVINE_SMTP_URL");
+        if let Some(u) = &smtp_url {
+            if !(u.starts_with("smtp://") || u.starts_with("smtps://")) {
+                anyhow::bail!(
+                    "GRAPEVINE_SMTP_URL: expected smtp://host:port or smtps://…, got {u:?}"
+                );
+            }
+        }
+        let mail_from = var("GRAPEVINE_MAIL_FROM").unwrap_or_else(|| "grapevine@localhost".into());
+        if !mail_from.contains('@') {
+            anyhow::bail!("GRAPEVINE_MAIL_FROM: {mail_from:?} is not an email address");
+        }
+        let secret_key = match var("GRAPEVINE_SECRET_KEY") {
+            Some(k) if k.len() < 32 => {
+                anyhow::bail!("GRAPEVINE_SECRET_KEY: use at least 32 characters")
+            }
+            Some(k) => stretch(k.as_bytes()),
+            None => load_or_create_secret(&data_dir)?,
+        };
+        Ok(Settings {
+            data_dir,
+            database_url,
+            bind,
+            base_url,
+            smtp_url,
+            mail_from,
+            secret_key,
+        })
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+pub fn parse_base_url(u: &str) -> anyhow::Result<String> {
+    let trimmed = u.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("http://")
+        .or_else(|| trimmed.strip_prefix("https://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
+            Ok(trimmed.to_string())
+        }
+        _ => anyhow::bail!("GRAPEVINE_BASE_URL: {u:?} is not an http:// or https:// URL"),
+    }
+}
+
+fn ensure_data_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("GRAPEVINE_DATA_DIR: cannot create {}: {e}", dir.display()))?;
+    let probe = dir.join(".write-test");
+    std::fs::write(&probe, b"ok").map_err(|e| {
+        anyhow::anyhow!("GRAPEVINE_DATA_DIR: {} is not writable: {e}", dir.display())
+    })?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+/// A short configured key is hashed up to the 64 bytes the cookie key needs.
+fn stretch(k: &[u8]) -> Vec<u8> {
+    use sha2::{Digest, Sha512};
+    Sha512::digest(k).to_vec()
+}
+
+fn load_or_create_secret(dir: &Path) -> anyhow::Result<Vec<u8>> {
+    let path = dir.join("secret.key");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let bytes = hex::decode(text.trim()).map_err(|_| {
+            anyhow::anyhow!("{} is corrupt: delete it to make a new key", path.display())
+        })?;
+        if bytes.len() >= 64 {
+            return Ok(bytes);
+        }
+        anyhow::bail!(
+            "{} is too short: delete it to make a new key",
+            path.display()
+        );
+    }
+    let mut key = vec![0u8; 64];
+    rand::thread_rng().fill_bytes(&mut key);
+    write_private(&path, hex::encode(&key).as_bytes())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    Ok(key)
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)?;
+        f.write_all(bytes)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::write(path, bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_must_be_http() {
+        assert_eq!(
+            parse_base_url("https://gv.example.com/").unwrap(),
+            "https://gv.example.com"
+        );
+        assert!(parse_base_url("ftp://x").is_err());
+        assert!(parse_base_url("http://").is_err());
+    }
+
+    #[test]
+    fn secret_is_created_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = load_or_create_secret(dir.path()).unwrap();
+        let b = load_or_create_secret(dir.path()).unwrap();
+        assert_eq!(a.len(), 64);
+        assert_eq!(a, b);
+    }
+}

@@ -1,0 +1,90 @@
+//! English and French through a Fluent catalog (`src/locales/`), compiled
+//! into the binary. The language is the user's setting, else the browser's
+//! Accept-Language, else English.
+
+use std::collections::HashMap;
+
+use actix_web::http::header::{AcceptLanguage, Header, Preference};
+use actix_web::HttpRequest;
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::Loader;
+use unic_langid::LanguageIdentifier;
+
+fluent_templates::static_loader! {
+    pub static LOCALES = {
+        locales: "./src/locales",
+        fallback_language: "en",
+        // Unicode isolation marks around arguments would show up in HTML.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+pub const SUPPORTED: [&str; 2] = ["en", "fr"];
+
+fn langid(lang: &str) -> LanguageIdentifier {
+    lang.parse().unwrap_or_else(|_| unic_langid::langid!("en"))
+}
+
+/// The supported language matching `code`, if any ("fr-CA" → "fr").
+pub fn supported(code: &str) -> Option<&'static str> {
+    let primary = code.split(['-', '_']).next()?.to_lowercase();
+    SUPPORTED.into_iter().find(|l| *l == primary)
+}
+
+pub fn negotiate(user_locale: Option<&str>, req: &HttpRequest) -> &'static str {
+    if let Some(l) = user_locale.and_then(supported) {
+        return l;
+    }
+    if let Ok(accept) = AcceptLanguage::parse(req) {
+        for pref in accept.ranked() {
+            if let Preference::Specific(tag) = pref {
+                if let Some(l) = supported(tag.primary_language()) {
+                    return l;
+                }
+            }
+        }
+    }
+    "en"
+}
+
+pub fn t(lang: &str, key: &str) -> String {
+    LOCALES.lookup(&langid(lang), key)
+}
+
+pub fn t_args(lang: &str, key: &str, args: &[(&'static str, String)]) -> String {
+    let map: HashMap<std::borrow::Cow<'static, str>, FluentValue<'static>> = args
+        .iter()
+        .map(|(k, v)| ((*k).into(), FluentValue::from(v.clone())))
+        .collect();
+    LOCALES.lookup_with_args(&langid(lang), key, &map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_every_key() {
+        let keys = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|l| !l.starts_with([' ', '#', '.']) && l.contains(" ="))
+                .map(|l| l.split(" =").next().unwrap().trim().to_string())
+                .collect()
+        };
+        let en = keys(include_str!("locales/en/main.ftl"));
+        let fr = keys(include_str!("locales/fr/main.ftl"));
+        for k in &en {
+            assert!(fr.contains(k), "fr is missing {k}");
+        }
+        for k in &fr {
+            assert!(en.contains(k), "en is missing {k}");
+        }
+        assert_ne!(t("en", "nav-home"), t("fr", "nav-home"));
+    }
+
+    #[test]
+    fn picks_supported_language() {
+        assert_eq!(supported("fr-CA"), Some("fr"));
+        assert_eq!(supported("de"), None);
+    }
+}

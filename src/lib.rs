@@ -1,0 +1,28 @@
+//! Grapevine: field sales reps share what they hear and see; marketing picks
+//! it up. See ARCHITECTURE.md for the map of modules.
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod authz;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod events;
+pub mod i18n;
+pub mod models;
+pub mod startup;
+pub mod state;
+pub mod web;
+
+/// Logs to stderr, filtered by RUST_LOG (default `info`).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

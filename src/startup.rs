@@ -1,0 +1,137 @@
+//! Building and running the server: `Application::build` prepares the
+//! database and binds the listener (port 0 is fine, for tests), then
+//! `run_until_stopped` serves until SIGINT/SIGTERM.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_session::config::CookieContentSecurity;
+use actix_session::storage::CookieSessionStore;
+use actix_session::SessionMiddleware;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::{web, App, HttpServer};
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::state::AppState;
+use crate::{api, assets, db, models};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    /// The first-run link, when no user exists yet.
+    pub setup_link: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub workers: usize,
+    /// Off in tests, where many servers share one process.
+    pub handle_signals: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            handle_signals: true,
+        }
+    }
+}
+
+/// Opens the pool, applies migrations, and issues the setup link if needed.
+pub fn prepare(settings: &Settings) -> anyhow::Result<(db::Pool, Option<String>)> {
+    let pool = db::connect(&settings.database_url, 16)?;
+    let mut conn = pool.get()?;
+    let applied = db::run_migrations(&mut conn)?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    let setup_link = if models::users::count(&mut conn)? == 0 {
+        let token = models::setup::issue(&mut conn)?;
+        Some(format!("{}/setup?token={token}", settings.base_url))
+    } else {
+        None
+    };
+    Ok((pool, setup_link))
+}
+
+impl Application {
+    pub async fn build(settings: Settings, options: RunOptions) -> anyhow::Result<Application> {
+        let settings = Arc::new(settings);
+        let (pool, setup_link) = {
+            let s = settings.clone();
+            web::block(move || prepare(&s)).await??
+        };
+        let listener = TcpListener::bind(settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            settings: settings.clone(),
+            pool,
+            tera: assets::build_tera()?,
+        });
+        let key = Key::from(&settings.secret_key);
+        let secure = settings.secure_cookies();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(crate::error::json_config())
+                .app_data(crate::error::form_config())
+                .app_data(crate::error::query_config())
+                .app_data(crate::error::path_config())
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("X-Frame-Options", "DENY"))
+                        .add(("Referrer-Policy", "same-origin"))
+                        .add((
+                            "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self'; \
+                             script-src 'self'; connect-src 'self'; frame-ancestors 'none'; \
+                             form-action 'self'; base-uri 'none'",
+                        )),
+                )
+                .wrap(
+                    SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+                        .cookie_name("grapevine_session".into())
+                        .cookie_http_only(true)
+                        .cookie_secure(secure)
+                        .cookie_same_site(SameSite::Lax)
+                        .cookie_content_security(CookieContentSecurity::Private)
+                        .build(),
+                )
+                .wrap(Compress::default())
+                .wrap(TracingLogger::default())
+                .route("/healthz", web::get().to(api::health::healthz))
+                .route("/static/{path:.*}", web::get().to(assets::serve_static))
+                .configure(api::routes)
+                .configure(crate::web::routes)
+        })
+        .workers(options.workers)
+        .shutdown_timeout(30)
+        .listen(listener)?;
+        if !options.handle_signals {
+            server = server.disable_signals();
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+            setup_link,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

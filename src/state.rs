@@ -1,0 +1,11 @@
+use std::sync::Arc;
+
+use crate::config::Settings;
+use crate::db::Pool;
+
+/// What every handler can reach: built once at start, shared by all workers.
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub pool: Pool,
+    pub tera: tera::Tera,
+}

@@ -1,0 +1,65 @@
+//! HTML pages. Handlers stay thin: they extract, ask `authz`, call `models`,
+//! and render a template through `Page`.
+
+mod admin;
+mod errors;
+mod home;
+mod page;
+mod session;
+mod settings;
+
+use actix_web::middleware::ErrorHandlers;
+use actix_web::web;
+
+pub use errors::not_found_page;
+pub use page::Page;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("")
+            .wrap(ErrorHandlers::new().default_handler(errors::render))
+            .route("/", web::get().to(home::home))
+            .route("/login", web::get().to(session::login_form))
+            .route("/login", web::post().to(session::login))
+            .route("/logout", web::get().to(session::logout_form))
+            .route("/logout", web::post().to(session::logout))
+            .route("/setup", web::get().to(session::setup_form))
+            .route("/setup", web::post().to(session::setup))
+            .route("/lang/{code}", web::get().to(settings::choose_language))
+            .route("/settings", web::get().to(settings::show))
+            .route("/settings", web::post().to(settings::save))
+            .route("/admin/users", web::get().to(admin::users))
+            .route("/admin/users", web::post().to(admin::create_user))
+            .route("/admin/users/{id}/role", web::post().to(admin::change_role))
+            .route(
+                "/admin/users/{id}/active",
+                web::post().to(admin::set_active),
+            )
+            .default_service(web::to(errors::not_found_page)),
+    );
+}
+
+/// A local path to return to after signing in; anything else goes home.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+pub fn redirect(to: &str) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, to))
+        .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_must_be_local() {
+        assert_eq!(super::safe_next(Some("/admin/users")), "/admin/users");
+        assert_eq!(super::safe_next(Some("//evil.example")), "/");
+        assert_eq!(super::safe_next(Some("https://evil.example")), "/");
+        assert_eq!(super::safe_next(None), "/");
+    }
+}

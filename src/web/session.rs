@@ -1,0 +1,217 @@
+//! Sign-in, sign-out and the first-run setup link.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::Connection;
+use serde::Deserialize;
+
+use super::{redirect, safe_next, Page};
+use crate::auth::csrf::CsrfForm;
+use crate::auth::{password, SESSION_CSRF, SESSION_USER};
+use crate::db;
+use crate::domain::{Email, NewPassword, PersonName, Role};
+use crate::error::AppError;
+use crate::models::{setup, throttle, users};
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn login_form(page: Page, q: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
+    if page.user.is_some() {
+        return Ok(redirect(&safe_next(q.next.as_deref())));
+    }
+    let mut ctx = tera::Context::new();
+    ctx.insert("next", &safe_next(q.next.as_deref()));
+    ctx.insert("email", "");
+    page.render("login.html", ctx)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+enum Outcome {
+    Success(i64),
+    Failed,
+    Throttled(u64),
+}
+
+pub async fn login(
+    req: HttpRequest,
+    page: Page,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let ip = req
+        .connection_info()
+        .realip_remote_addr()
+        .unwrap_or("unknown")
+        .to_string();
+    let email_key = form.email.trim().to_lowercase();
+    let (email_in, password_in) = (form.email.clone(), form.password);
+    let outcome = db::run(&page.state.pool, move |conn| {
+        if let Some(wait) = throttle::retry_after(conn, &email_key, &ip)? {
+            return Ok(Outcome::Throttled(wait));
+        }
+        let row = match Email::parse(&email_in) {
+            Ok(e) => users::find_row_by_email(conn, &e)?,
+            Err(_) => None,
+        };
+        let ok = match &row {
+            Some(r) => password::verify(&password_in, &r.password_hash) && r.active,
+            None => {
+                password::verify_dummy(&password_in);
+                false
+            }
+        };
+        match row {
+            Some(r) if ok => {
+                throttle::clear(conn, &email_key)?;
+                Ok(Outcome::Success(r.id))
+            }
+            _ => {
+                throttle::record_failure(conn, &email_key, &ip)?;
+                Ok(Outcome::Failed)
+            }
+        }
+    })
+    .await?;
+    let next = safe_next(form.next.as_deref());
+    let (status, message) = match outcome {
+        Outcome::Success(id) => {
+            page.session.renew();
+            page.session.remove(SESSION_CSRF);
+            page.session
+                .insert(SESSION_USER, id)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+            return Ok(redirect(&next));
+        }
+        Outcome::Failed => (StatusCode::OK, page.t("login-failed")),
+        Outcome::Throttled(secs) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            crate::i18n::t_args(
+                page.lang,
+                "login-throttled",
+                &[("minutes", secs.div_ceil(60).to_string())],
+            ),
+        ),
+    };
+    let mut ctx = tera::Context::new();
+    ctx.insert("next", &next);
+    ctx.insert("email", form.email.trim());
+    ctx.insert("error", &message);
+    page.render_status(status, "login.html", ctx)
+}
+
+pub async fn logout_form(page: Page) -> Result<HttpResponse, AppError> {
+    if page.user.is_none() {
+        return Ok(redirect("/login"));
+    }
+    page.render("logout.html", tera::Context::new())
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn logout(page: Page, _form: CsrfForm<Empty>) -> HttpResponse {
+    page.session.purge();
+    redirect("/login")
+}
+
+#[derive(Deserialize)]
+pub struct SetupQuery {
+    token: Option<String>,
+}
+
+async fn setup_open(page: &Page, token: String) -> Result<bool, AppError> {
+    db::run(&page.state.pool, move |conn| {
+        Ok(users::count(conn)? == 0 && setup::is_valid(conn, &token)?)
+    })
+    .await
+}
+
+pub async fn setup_form(page: Page, q: web::Query<SetupQuery>) -> Result<HttpResponse, AppError> {
+    let token = q.into_inner().token.unwrap_or_default();
+    let mut ctx = tera::Context::new();
+    if !setup_open(&page, token.clone()).await? {
+        ctx.insert("closed", &true);
+        return page.render_status(StatusCode::NOT_FOUND, "setup.html", ctx);
+    }
+    ctx.insert("token", &token);
+    ctx.insert("closed", &false);
+    ctx.insert("values", &serde_json::json!({}));
+    ctx.insert("errors", &serde_json::json!({}));
+    page.render("setup.html", ctx)
+}
+
+#[derive(Deserialize, serde::Serialize)]
+pub struct SetupForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default, skip_serializing)]
+    password: String,
+}
+
+pub async fn setup(
+    page: Page,
+    CsrfForm(form): CsrfForm<SetupForm>,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = serde_json::Map::new();
+    let name = PersonName::parse(&form.name)
+        .map_err(|e| errors.insert("name".into(), e.message(page.lang).into()))
+        .ok();
+    let email = Email::parse(&form.email)
+        .map_err(|e| errors.insert("email".into(), e.message(page.lang).into()))
+        .ok();
+    let password = NewPassword::parse(&form.password)
+        .map_err(|e| errors.insert("password".into(), e.message(page.lang).into()))
+        .ok();
+    let (Some(name), Some(email), Some(password)) = (name, email, password) else {
+        let mut ctx = tera::Context::new();
+        ctx.insert("closed", &false);
+        ctx.insert("token", &form.token);
+        ctx.insert("values", &form);
+        ctx.insert("errors", &errors);
+        return page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "setup.html", ctx);
+    };
+    let hash = web::block(move || password::hash(password.as_str()))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))??;
+    let token = form.token.clone();
+    let created = db::run(&page.state.pool, move |conn| {
+        conn.transaction(|conn| {
+            if users::count(conn)? > 0 || !setup::consume(conn, &token)? {
+                return Ok(None);
+            }
+            let new = users::NewUser {
+                email,
+                name,
+                role: Role::Admin,
+                locale: None,
+            };
+            users::create_with_hash(conn, &new, &hash).map(Some)
+        })
+    })
+    .await?;
+    let Some(user) = created else {
+        let mut ctx = tera::Context::new();
+        ctx.insert("closed", &true);
+        return page.render_status(StatusCode::NOT_FOUND, "setup.html", ctx);
+    };
+    page.session.renew();
+    page.session
+        .insert(SESSION_USER, user.id)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+    page.flash_next("setup-done");
+    Ok(redirect("/"))
+}

@@ -1,0 +1,64 @@
+//! The user's own preferences (language for now).
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use super::page::SESSION_LANG;
+use super::{redirect, safe_next, Page};
+use crate::auth::csrf::CsrfForm;
+use crate::db;
+use crate::error::AppError;
+use crate::i18n;
+use crate::models::users;
+
+pub async fn show(page: Page) -> Result<HttpResponse, AppError> {
+    page.user()?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("languages", &i18n::SUPPORTED);
+    page.render("settings.html", ctx)
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    locale: String,
+}
+
+pub async fn save(
+    page: Page,
+    CsrfForm(form): CsrfForm<SettingsForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page.user()?.id;
+    // Empty means "follow the browser".
+    let locale = match form.locale.as_str() {
+        "" => None,
+        l => Some(i18n::supported(l).ok_or_else(|| {
+            AppError::invalid("unknown_language", format!("unknown language {l:?}"))
+        })?),
+    };
+    db::run(&page.state.pool, move |c| {
+        Ok(users::set_locale(c, id, locale)?)
+    })
+    .await?;
+    let _ = page.session.insert(
+        "flash",
+        i18n::t(locale.unwrap_or(page.lang), "settings-saved"),
+    );
+    Ok(redirect("/settings"))
+}
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    next: Option<String>,
+}
+
+/// Language links for visitors who are not signed in (kept in the session).
+pub async fn choose_language(
+    page: Page,
+    code: web::Path<String>,
+    q: web::Query<LangQuery>,
+) -> Result<HttpResponse, AppError> {
+    let lang = i18n::supported(&code).ok_or(AppError::NotFound)?;
+    let _ = page.session.insert(SESSION_LANG, lang);
+    Ok(redirect(&safe_next(q.next.as_deref())))
+}

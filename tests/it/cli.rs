@@ -1,0 +1,251 @@
+//! The `grapevine` binary as an operator runs it.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+use crate::helpers::*;
+
+db_test!(
+    cli_user_add_then_token_then_api,
+    cli_refuses_bad_input_with_one_line
+);
+
+fn grapevine(app_db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(args)
+        .env("GRAPEVINE_DATA_DIR", app_db.dir.path())
+        .env("GRAPEVINE_DATABASE_URL", &app_db.url)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run grapevine");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+async fn cli_user_add_then_token_then_api(db: Db) {
+    let app = spawn_app(db).await;
+    let out = grapevine(&app.db, &["migrate"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let out = grapevine(
+        &app.db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "Integrator@Example.com",
+            "--name",
+            "CRM Sync",
+            "--role",
+            "marketer",
+        ],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let out = grapevine(
+        &app.db,
+        &["token", "create", "--email", "integrator@example.com"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "the token alone on one line: {stdout:?}");
+    let token = lines[0];
+
+    let me: Value = client()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email"], "integrator@example.com");
+    assert_eq!(me["name"], "CRM Sync");
+    assert_eq!(me["role"], "marketer");
+
+    // The password read from stdin signs in.
+    assert_eq!(
+        app.login(&client(), "integrator@example.com", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+}
+
+async fn cli_refuses_bad_input_with_one_line(db: Db) {
+    let app = spawn_app(db).await;
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &[
+                "user",
+                "add",
+                "--email",
+                "a@example.com",
+                "--name",
+                "A",
+                "--role",
+                "boss",
+                "--password",
+                PASSWORD,
+            ],
+            "--role",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "--email",
+                "nope",
+                "--name",
+                "A",
+                "--role",
+                "rep",
+                "--password",
+                PASSWORD,
+            ],
+            "--email",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "--email",
+                "a@example.com",
+                "--name",
+                "A",
+                "--role",
+                "rep",
+                "--password",
+                "short",
+            ],
+            "password",
+        ),
+        (
+            &["token", "create", "--email", "ghost@example.com"],
+            "no user",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = grapevine(&app.db, args, None);
+        assert!(!out.status.success(), "{args:?} should fail");
+        let err = text(&out.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err:?}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+    let out = grapevine(
+        &app.db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "a@example.com",
+            "--name",
+            "A",
+            "--role",
+            "rep",
+            "--password",
+            PASSWORD,
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    let again = grapevine(
+        &app.db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "A@example.com",
+            "--name",
+            "A",
+            "--role",
+            "rep",
+            "--password",
+            PASSWORD,
+        ],
+        None,
+    );
+    assert!(!again.status.success());
+    assert!(text(&again.stderr).contains("already exists"));
+
+    // Invalid configuration stops start-up with one clear line.
+    let out = Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .arg("serve")
+        .env("GRAPEVINE_DATA_DIR", app.db.dir.path())
+        .env("GRAPEVINE_DATABASE_URL", &app.db.url)
+        .env("GRAPEVINE_BIND", "not-an-address")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("GRAPEVINE_BIND"));
+    let port = app.address.rsplit(':').next().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .env("GRAPEVINE_DATA_DIR", app.db.dir.path())
+        .env("GRAPEVINE_DATABASE_URL", &app.db.url)
+        .env("GRAPEVINE_BIND", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the port is in use");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("cannot listen on") && err.trim().lines().count() == 1,
+        "{err}"
+    );
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["user", "add", "--help"],
+        &["token", "create", "--help"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_grapevine"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(text(&out.stdout).contains("Usage"), "{args:?}");
+    }
+}
+
+#[test]
+fn bad_database_url_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .arg("migrate")
+        .env("GRAPEVINE_DATA_DIR", dir.path())
+        .env("GRAPEVINE_DATABASE_URL", "mysql://nope")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("GRAPEVINE_DATABASE_URL") && err.trim().lines().count() == 1,
+        "{err}"
+    );
+}

@@ -1,0 +1,10 @@
+//! Integration tests: each spawns the real application on a random port with
+//! a fresh database. Every test that touches the database runs on SQLite and,
+//! when GRAPEVINE_TEST_DATABASE_URL is set, on PostgreSQL.
+
+#[macro_use]
+mod helpers;
+mod browser;
+mod cli;
+mod events;
+mod foundation;
