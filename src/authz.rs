@@ -3,6 +3,9 @@
 
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::models::categories::Category;
+use crate::models::posts::PostRow;
+use crate::models::threads::ThreadRow;
 use crate::models::users::User;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,12 +14,17 @@ pub enum Action {
     ManageUsers,
     /// Read the moderation audit log.
     ReadAuditLog,
+    /// Create, edit, order and archive categories.
+    ManageCategories,
+    /// Pin, lock, move, hide and restore threads and posts; edit any post.
+    Moderate,
 }
 
 /// The lowest role allowed to perform the action.
 fn minimum_role(action: Action) -> Role {
     match action {
-        Action::ManageUsers | Action::ReadAuditLog => Role::Admin,
+        Action::ManageUsers | Action::ReadAuditLog | Action::ManageCategories => Role::Admin,
+        Action::Moderate => Role::Marketer,
     }
 }
 
@@ -31,6 +39,36 @@ pub fn require(user: &User, action: Action) -> Result<(), AppError> {
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// A category is readable by the roles it lists. What a user may not read
+/// does not exist for them: callers answer 404, never 403.
+pub fn can_read_category(user: &User, category: &Category) -> bool {
+    user.active && category.readable_by.contains(&user.role)
+}
+
+/// Hidden threads stay visible to moderators only.
+pub fn can_see_thread(user: &User, category: &Category, thread: &ThreadRow) -> bool {
+    can_read_category(user, category) && (!thread.hidden || allows(user, Action::Moderate))
+}
+
+/// New threads and replies: not in archived categories, not in locked
+/// threads (moderators may still answer there).
+pub fn can_post_in(user: &User, category: &Category, thread: Option<&ThreadRow>) -> bool {
+    let moderator = allows(user, Action::Moderate);
+    can_read_category(user, category)
+        && (!category.archived || moderator)
+        && thread.is_none_or(|t| !t.locked || moderator)
+}
+
+/// Authors edit their own posts; marketers and admins edit any.
+pub fn can_edit_post(user: &User, post: &PostRow) -> bool {
+    !post.deleted && (post.author_id == user.id || allows(user, Action::Moderate))
+}
+
+/// Authors delete their own posts (moderators hide instead).
+pub fn can_delete_post(user: &User, post: &PostRow) -> bool {
+    !post.deleted && post.author_id == user.id
 }
 
 #[cfg(test)]

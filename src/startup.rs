@@ -72,6 +72,7 @@ impl Application {
             settings: settings.clone(),
             pool,
             tera: assets::build_tera()?,
+            thread_cache: crate::forum::view::new_cache(64 << 20),
         });
         let key = Key::from(&settings.secret_key);
         let secure = settings.secure_cookies();

@@ -8,4 +8,6 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub pool: Pool,
     pub tera: tera::Tera,
+    /// Rendered thread trees, see `forum::view`.
+    pub thread_cache: crate::forum::view::FragmentCache,
 }

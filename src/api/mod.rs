@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1` (see the contract). Every endpoint carries a
 //! `utoipa::path` so `/api/v1/openapi.json` lists it by construction.
 
+pub mod forum;
 pub mod health;
 pub mod me;
 
@@ -13,7 +14,12 @@ use crate::error::{AppError, ErrorBody, ErrorDetail};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Grapevine API", description = "Field intelligence: forums, ideas, CRM links."),
-    paths(health::healthz, me::me, openapi_json),
+    paths(
+        health::healthz, me::me, openapi_json,
+        forum::list_categories, forum::create_category, forum::create_thread, forum::list_threads,
+        forum::get_thread, forum::create_post, forum::edit_post, forum::delete_post, forum::revisions,
+        forum::moderate_thread, forum::moderate_post,
+    ),
     components(schemas(ErrorBody, ErrorDetail, me::Me, crate::domain::Role)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
@@ -49,6 +55,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::scope("/v1")
                     .route("/openapi.json", web::get().to(openapi_json))
                     .route("/me", web::get().to(me::me))
+                    .route("/categories", web::get().to(forum::list_categories))
+                    .route("/categories", web::post().to(forum::create_category))
+                    .route("/threads", web::post().to(forum::create_thread))
+                    .route("/threads", web::get().to(forum::list_threads))
+                    .route("/threads/{id}", web::get().to(forum::get_thread))
+                    .route("/threads/{id}/posts", web::post().to(forum::create_post))
+                    .route(
+                        "/threads/{id}/moderation",
+                        web::post().to(forum::moderate_thread),
+                    )
+                    .route("/posts/{id}", web::patch().to(forum::edit_post))
+                    .route("/posts/{id}", web::delete().to(forum::delete_post))
+                    .route("/posts/{id}/revisions", web::get().to(forum::revisions))
+                    .route(
+                        "/posts/{id}/moderation",
+                        web::post().to(forum::moderate_post),
+                    )
                     .default_service(web::to(not_found)),
             )
             .default_service(web::to(not_found)),

@@ -60,3 +60,106 @@ diesel::allow_tables_to_appear_in_same_query!(
     setup_tokens,
     events
 );
+
+diesel::table! {
+    categories (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        position -> Integer,
+        readable_by -> Text,
+        archived -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    threads (id) {
+        id -> BigInt,
+        category_id -> BigInt,
+        author_id -> BigInt,
+        title -> Text,
+        kind -> Text,
+        pinned -> Bool,
+        locked -> Bool,
+        hidden -> Bool,
+        reply_count -> Integer,
+        last_post_id -> BigInt,
+        version -> BigInt,
+        created_at -> Timestamp,
+        last_activity_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> BigInt,
+        thread_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        path -> Text,
+        depth -> Integer,
+        body -> Text,
+        body_html -> Text,
+        deleted -> Bool,
+        hidden -> Bool,
+        created_at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    post_revisions (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        body -> Text,
+        editor_id -> BigInt,
+        edited_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    thread_tags (thread_id, tag) {
+        thread_id -> BigInt,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    thread_reads (user_id, thread_id) {
+        user_id -> BigInt,
+        thread_id -> BigInt,
+        last_read_post_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        actor_id -> BigInt,
+        action -> Text,
+        target_kind -> Text,
+        target_id -> BigInt,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(threads -> categories (category_id));
+diesel::joinable!(threads -> users (author_id));
+diesel::joinable!(posts -> threads (thread_id));
+diesel::joinable!(posts -> users (author_id));
+diesel::joinable!(post_revisions -> users (editor_id));
+diesel::joinable!(thread_tags -> threads (thread_id));
+diesel::joinable!(audit_log -> users (actor_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    categories,
+    threads,
+    posts,
+    post_revisions,
+    thread_tags,
+    thread_reads,
+    audit_log,
+    users
+);

@@ -30,3 +30,53 @@ impl std::fmt::Display for Invalid {
 }
 
 impl std::error::Error for Invalid {}
+
+mod forum;
+pub use forum::{PostBody, Slug, Tags, ThreadKind, Title};
+
+/// Collects every broken rule of a submission, so the user sees them all at
+/// once: as one API error, or per field on a form.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<(&'static str, Invalid)>);
+
+impl FieldErrors {
+    pub fn check<T>(&mut self, field: &'static str, result: Result<T, Invalid>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push((field, e));
+                None
+            }
+        }
+    }
+
+    pub fn add(&mut self, field: &'static str, e: Invalid) {
+        self.0.push((field, e));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `field -> message` in the reader's language, for re-rendering a form.
+    pub fn to_map(&self, lang: &str) -> serde_json::Map<String, serde_json::Value> {
+        self.0
+            .iter()
+            .map(|(f, e)| (f.to_string(), e.message(lang).into()))
+            .collect()
+    }
+
+    /// `Ok` when nothing is wrong; otherwise a 422 naming every field.
+    pub fn into_result(self) -> Result<(), crate::error::AppError> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        let message = self
+            .0
+            .iter()
+            .map(|(f, e)| format!("{f}: {e}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        Err(crate::error::AppError::invalid("invalid_input", message))
+    }
+}

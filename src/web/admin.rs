@@ -139,3 +139,157 @@ pub async fn set_active(
     }
     Ok(redirect("/admin/users"))
 }
+
+#[derive(Deserialize, serde::Serialize, Default)]
+pub struct CategoryForm {
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    position: String,
+    /// Checkbox "marketing and admins only".
+    #[serde(default)]
+    restricted: Option<String>,
+    #[serde(default)]
+    archived: Option<String>,
+}
+
+impl CategoryForm {
+    fn input(&self) -> Result<crate::models::categories::CategoryInput, AppError> {
+        let readable_by = if self.restricted.is_some() {
+            vec!["marketer".to_string(), "admin".to_string()]
+        } else {
+            Role::ALL.iter().map(|r| r.as_str().to_string()).collect()
+        };
+        let position = self.position.trim();
+        let position = if position.is_empty() {
+            None
+        } else {
+            Some(
+                position
+                    .parse::<i32>()
+                    .map_err(|_| AppError::invalid("invalid_input", "position: a whole number"))?,
+            )
+        };
+        crate::api::forum::parse_category(
+            &crate::api::forum::CategoryIn {
+                slug: self.slug.clone(),
+                name: self.name.clone(),
+                description: Some(self.description.clone()),
+                readable_by: Some(readable_by),
+                position,
+            },
+            self.archived.is_some(),
+        )
+    }
+}
+
+async fn categories_page(
+    page: &Page,
+    status: StatusCode,
+    error: Option<String>,
+    values: &CategoryForm,
+) -> Result<HttpResponse, AppError> {
+    let list = db::run(&page.state.pool, |c| {
+        Ok(crate::models::categories::list_all(c)?)
+    })
+    .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("categories", &list);
+    ctx.insert("error", &error);
+    ctx.insert("values", values);
+    page.render_status(status, "admin/categories.html", ctx)
+}
+
+pub async fn categories(page: Page) -> Result<HttpResponse, AppError> {
+    page.require(Action::ManageCategories)?;
+    categories_page(&page, StatusCode::OK, None, &CategoryForm::default()).await
+}
+
+pub async fn create_category(
+    page: Page,
+    CsrfForm(form): CsrfForm<CategoryForm>,
+) -> Result<HttpResponse, AppError> {
+    page.require(Action::ManageCategories)?;
+    let result = match form.input() {
+        Ok(input) => {
+            db::run(&page.state.pool, move |c| {
+                crate::models::categories::create(c, &input)
+            })
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => {
+            page.flash_next("admin-category-saved");
+            Ok(redirect("/admin/categories"))
+        }
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            categories_page(
+                &page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(e.to_string()),
+                &form,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn update_category(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<CategoryForm>,
+) -> Result<HttpResponse, AppError> {
+    page.require(Action::ManageCategories)?;
+    let id = id.into_inner();
+    let result = match form.input() {
+        Ok(input) => {
+            db::run(&page.state.pool, move |c| {
+                crate::models::categories::update(c, id, &input)
+            })
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => {
+            page.flash_next("admin-category-saved");
+            Ok(redirect("/admin/categories"))
+        }
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            categories_page(
+                &page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(e.to_string()),
+                &CategoryForm::default(),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    page: Option<i64>,
+}
+
+pub async fn audit(page: Page, q: web::Query<AuditQuery>) -> Result<HttpResponse, AppError> {
+    page.require(Action::ReadAuditLog)?;
+    let n = q.page.unwrap_or(1).max(1);
+    let entries = db::run(&page.state.pool, move |c| {
+        Ok(crate::models::audit::recent(c, 51, (n - 1) * 50)?)
+    })
+    .await?;
+    let more = entries.len() > 50;
+    let mut ctx = tera::Context::new();
+    ctx.insert("entries", &entries.into_iter().take(50).collect::<Vec<_>>());
+    ctx.insert("next_page", &more.then_some(n + 1));
+    page.render("admin/audit.html", ctx)
+}

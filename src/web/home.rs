@@ -1,12 +1,35 @@
 use actix_web::HttpResponse;
 
 use super::{redirect, Page};
+use crate::authz::{self, Action};
+use crate::db;
 use crate::error::AppError;
+use crate::models::categories;
+use crate::models::threads::{self, ThreadFilter};
 
-/// The signed-in home page; visitors go to the sign-in form.
+/// The signed-in home page: a big "share" button and the latest threads the
+/// user may read. Visitors go to the sign-in form.
 pub async fn home(page: Page) -> Result<HttpResponse, AppError> {
-    if page.user.is_none() {
+    let Some(user) = page.user.clone() else {
         return Ok(redirect("/login"));
-    }
-    page.render("home.html", tera::Context::new())
+    };
+    let latest = db::run(&page.state.pool, move |c| {
+        let readable = categories::readable_by(c, user.role)?;
+        let filter = ThreadFilter {
+            category_ids: readable.iter().map(|c| c.id).collect(),
+            category: None,
+            tag: None,
+            only_ids: None,
+            include_hidden: authz::allows(&user, Action::Moderate),
+            pinned_first: false,
+            viewer_id: user.id,
+            page: 1,
+            per_page: 10,
+        };
+        Ok(threads::list(c, &filter)?.0)
+    })
+    .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("threads", &latest);
+    page.render("home.html", ctx)
 }

@@ -3,6 +3,7 @@
 
 mod admin;
 mod errors;
+mod forum;
 mod home;
 mod page;
 mod session;
@@ -35,6 +36,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/admin/users/{id}/active",
                 web::post().to(admin::set_active),
             )
+            .route("/admin/categories", web::get().to(admin::categories))
+            .route("/admin/categories", web::post().to(admin::create_category))
+            .route(
+                "/admin/categories/{id}",
+                web::post().to(admin::update_category),
+            )
+            .route("/admin/audit", web::get().to(admin::audit))
+            .route("/forums", web::get().to(forum::index))
+            .route("/c/{slug}", web::get().to(forum::category))
+            .route("/new", web::get().to(forum::new_thread_form))
+            .route("/new", web::post().to(forum::create_thread))
+            .route("/t/{id}", web::get().to(forum::show_thread))
+            .route("/t/{id}/reply", web::post().to(forum::reply))
+            .route("/t/{id}/moderate", web::post().to(forum::moderate_thread))
+            .route("/posts/{id}/edit", web::get().to(forum::edit_form))
+            .route("/posts/{id}/edit", web::post().to(forum::edit))
+            .route("/posts/{id}/delete", web::post().to(forum::delete))
+            .route("/posts/{id}/history", web::get().to(forum::history))
+            .route("/posts/{id}/moderate", web::post().to(forum::moderate_post))
+            .route("/users/{id}", web::get().to(forum::user_page))
             .default_service(web::to(errors::not_found_page)),
     );
 }

@@ -51,7 +51,12 @@ impl Browser {
                 ]
             }
         });
-        let caps: serde_json::Map<String, serde_json::Value> = caps.as_object().unwrap().clone();
+        let mut caps: serde_json::Map<String, serde_json::Value> =
+            caps.as_object().unwrap().clone();
+        if width < 500 {
+            // Headless windows are at least 500 px wide: emulate the phone's viewport.
+            caps["goog:chromeOptions"]["mobileEmulation"] = serde_json::json!({"deviceMetrics": {"width": width, "height": 844, "pixelRatio": 3.0}});
+        }
         let url = format!("http://127.0.0.1:{port}");
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         // chromedriver needs a moment to listen: retry until a deadline.
@@ -177,6 +182,189 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(overflow, serde_json::json!(true));
+        browser.close().await;
+    }
+}
+
+mod forum_pages {
+    use super::*;
+
+    browser_test!(
+        browser_creates_a_thread_and_replies_to_a_reply,
+        browser_deep_thread_fits_a_phone
+    );
+
+    async fn click(b: &Browser, css: &str) {
+        b.wait_for(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    async fn post_ids(b: &Browser) -> Vec<i64> {
+        let v = b
+            .client
+            .execute("return Array.from(document.querySelectorAll('article.post')).map(a => Number(a.dataset.postId))", vec![])
+            .await
+            .unwrap();
+        serde_json::from_value(v).unwrap()
+    }
+
+    async fn browser_creates_a_thread_and_replies_to_a_reply(db: Db) {
+        let app = spawn_app(db).await;
+        app.create_user("rep@example.com", Role::Rep);
+        let browser = Browser::start(1024).await;
+        let b = &browser;
+        sign_in(b, &app, "rep@example.com").await;
+
+        b.client.goto(&app.url("/new")).await.unwrap();
+        click(b, "input[name=kind][value=rumor]").await;
+        b.wait_for("#category")
+            .await
+            .send_keys("Market rumors")
+            .await
+            .unwrap();
+        b.client
+            .find(Locator::Css("#title"))
+            .await
+            .unwrap()
+            .send_keys("Globex is hiring our reps")
+            .await
+            .unwrap();
+        b.client
+            .find(Locator::Css("#body"))
+            .await
+            .unwrap()
+            .send_keys("Heard it at the *trade show*.")
+            .await
+            .unwrap();
+        click(b, "#new-thread button[type=submit]").await;
+        wait_until(
+            Duration::from_secs(10),
+            "the new thread page",
+            move || async move { b.text_of("h1").await == "Globex is hiring our reps" },
+        )
+        .await;
+        assert_eq!(b.text_of(".thread-head .kind").await, "Rumor");
+
+        // Reply to the opening post at its place, without leaving the page.
+        click(b, "article.opening a.reply-link").await;
+        let form_follows_post = b
+            .client
+            .execute("return document.getElementById('reply').previousElementSibling.classList.contains('opening')", vec![])
+            .await
+            .unwrap();
+        assert_eq!(
+            form_follows_post,
+            serde_json::json!(true),
+            "the form moved under the post"
+        );
+        b.wait_for("#reply-body")
+            .await
+            .send_keys("First-level reply")
+            .await
+            .unwrap();
+        click(b, "#reply-form button[type=submit]").await;
+        wait_until(
+            Duration::from_secs(10),
+            "the first reply",
+            move || async move { post_ids(b).await.len() == 2 },
+        )
+        .await;
+        let first = post_ids(b).await[1];
+
+        // Reply to that reply.
+        click(b, &format!("#p{first} a.reply-link")).await;
+        b.wait_for("#reply-body")
+            .await
+            .send_keys("Second-level reply")
+            .await
+            .unwrap();
+        click(b, "#reply-form button[type=submit]").await;
+        wait_until(
+            Duration::from_secs(10),
+            "the second reply",
+            move || async move { post_ids(b).await.len() == 3 },
+        )
+        .await;
+        let second = post_ids(b).await[2];
+
+        // The page shows the nesting: the second reply's list item sits inside the first's.
+        let parent_of_second = b
+            .client
+            .execute(
+                &format!("return document.querySelector('#p{second}').closest('ol.tree').closest('li').querySelector('article').id"),
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(parent_of_second, serde_json::json!(format!("p{first}")));
+        let depths = b
+            .client
+            .execute("return Array.from(document.querySelectorAll('article.post')).map(a => a.getBoundingClientRect().left)", vec![])
+            .await
+            .unwrap();
+        let lefts: Vec<f64> = serde_json::from_value(depths).unwrap();
+        assert!(
+            lefts[0] <= lefts[1] && lefts[1] < lefts[2],
+            "a reply to a reply is indented further: {lefts:?}"
+        );
+        browser.close().await;
+    }
+
+    async fn browser_deep_thread_fits_a_phone(db: Db) {
+        let app = spawn_app(db).await;
+        let (api, _) = app.api_user("rep@example.com", Role::Rep);
+        let thread = api
+            .thread("customers", "A long conversation", "Let us go deep.")
+            .await;
+        let mut parent = None;
+        for depth in 1..=10 {
+            let body = format!("Reply at depth {depth} with a rather long sentence that must wrap on a small phone screen without pushing the page sideways.");
+            parent = Some(api.reply(thread, parent, &body).await);
+        }
+        let browser = Browser::start(390).await;
+        let b = &browser;
+        sign_in(b, &app, "rep@example.com").await;
+        b.client
+            .goto(&app.url(&format!("/t/{thread}")))
+            .await
+            .unwrap();
+        b.wait_for("article.d6").await;
+        let width = b
+            .client
+            .execute("return window.innerWidth", vec![])
+            .await
+            .unwrap();
+        assert!(
+            width.as_f64().unwrap() <= 400.0,
+            "a phone-sized viewport: {width}"
+        );
+        let fits = b
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(fits, serde_json::json!(true), "no horizontal scrolling");
+        // Posts at depth 6 and beyond keep a readable width.
+        let narrowest = b
+            .client
+            .execute("return Math.min(...Array.from(document.querySelectorAll('article.post')).map(a => a.getBoundingClientRect().width))", vec![])
+            .await
+            .unwrap();
+        assert!(
+            narrowest.as_f64().unwrap() > 250.0,
+            "deepest post is {narrowest}px wide"
+        );
+        // Deeper levels are flattened with a note of whom they answer.
+        assert!(b
+            .text_of("article.d6:last-of-type .reply-to, .reply-to")
+            .await
+            .contains("in reply to"));
         browser.close().await;
     }
 }

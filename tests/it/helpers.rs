@@ -104,6 +104,9 @@ impl Drop for TestApp {
 }
 
 pub async fn spawn_app(db: Db) -> TestApp {
+    if std::env::var_os("RUST_LOG").is_some() {
+        grapevine::init_tracing();
+    }
     let db = fresh_database(db);
     let settings = Settings {
         data_dir: db.dir.path().to_path_buf(),
@@ -260,6 +263,93 @@ impl TestApp {
             .unwrap()
             .status()
             .as_u16()
+    }
+}
+
+/// A client of the JSON API acting with a user's token.
+pub struct Api {
+    pub base: String,
+    pub token: String,
+    pub client: reqwest::Client,
+}
+
+impl Api {
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self
+            .client
+            .request(method, format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        self.call(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        self.call(reqwest::Method::PATCH, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (u16, serde_json::Value) {
+        self.call(reqwest::Method::DELETE, path, None).await
+    }
+
+    /// Creates a thread and returns its id.
+    pub async fn thread(&self, category: &str, title: &str, body: &str) -> i64 {
+        let (status, t) = self
+            .post(
+                "/threads",
+                serde_json::json!({"category": category, "title": title, "body": body}),
+            )
+            .await;
+        assert_eq!(status, 201, "{t}");
+        t["id"].as_i64().unwrap()
+    }
+
+    /// Replies and returns the new post's id.
+    pub async fn reply(&self, thread: i64, parent: Option<i64>, body: &str) -> i64 {
+        let (status, p) = self
+            .post(
+                &format!("/threads/{thread}/posts"),
+                serde_json::json!({"body": body, "parent_id": parent}),
+            )
+            .await;
+        assert_eq!(status, 201, "{p}");
+        p["id"].as_i64().unwrap()
+    }
+}
+
+impl TestApp {
+    /// A new user of that role with an API token.
+    pub fn api_user(&self, email: &str, role: Role) -> (Api, User) {
+        let user = self.create_user(email, role);
+        let token = grapevine::models::tokens::create(&mut self.conn(), user.id).unwrap();
+        (
+            Api {
+                base: self.address.clone(),
+                token,
+                client: reqwest::Client::new(),
+            },
+            user,
+        )
     }
 }
 

@@ -7,4 +7,6 @@ mod helpers;
 mod browser;
 mod cli;
 mod events;
+mod forum;
 mod foundation;
+mod markdown;

@@ -79,3 +79,115 @@ error-name-control = A name cannot contain control characters.
 error-password-short = A password needs at least 10 characters.
 error-password-long = A password has at most 1024 bytes.
 error-role-unknown = Choose a role: rep, marketer or admin.
+
+nav-forums = Forums
+home-share-now = Share something you heard
+home-latest = Latest in the field
+home-all-forums = All forums
+
+forum-categories = Forums
+forum-new-thread = New post
+forum-restricted = Restricted
+forum-archived = Archived
+forum-thread-count = { $count ->
+    [one] 1 thread
+   *[other] { $count } threads
+}
+forum-reply-count = { $count ->
+    [one] 1 reply
+   *[other] { $count } replies
+}
+forum-last-activity = last activity
+forum-pinned = Pinned
+forum-locked = Locked
+forum-hidden = Hidden
+forum-new = New
+forum-no-threads = Nothing here yet. Be the first to share what you heard.
+forum-breadcrumb = Breadcrumb
+forum-pages = Pages
+forum-newer = Newer
+forum-older = Older
+forum-kind = What is it?
+forum-category = Category
+forum-choose-category = Choose a category
+forum-title = Title
+forum-body = Message
+forum-markdown-hint = Markdown works: **bold**, lists, links, tables. Mention a colleague with @ and the start of their email.
+forum-tags = Tags
+forum-tags-hint = Optional, separated by commas, e.g. pricing, trade-show.
+forum-publish = Publish
+forum-edited = edited
+forum-in-reply-to = in reply to { $name }
+forum-deleted-post = This post was deleted by its author.
+forum-hidden-post = This post was hidden by a moderator.
+forum-reply = Reply
+forum-quote = Quote
+forum-edit = Edit
+forum-delete = Delete
+forum-delete-confirm = Delete this post? Replies to it stay.
+forum-hide = Hide
+forum-unhide = Restore
+forum-replies = Replies
+forum-moderate = Moderate
+forum-action-pin = Pin
+forum-action-unpin = Unpin
+forum-action-lock = Lock
+forum-action-unlock = Unlock
+forum-action-hide = Hide
+forum-action-unhide = Restore
+forum-action-move = Move
+forum-move-to = Move to
+forum-replying-to = Replying to { $name }
+forum-your-reply = Your reply
+forum-send-reply = Send reply
+forum-reply-to-thread = Reply to the thread instead
+forum-locked-notice = This thread is locked: no new replies.
+forum-edit-post = Edit the post
+forum-cancel = Cancel
+forum-history = Edit history
+forum-back-to-post = Back to the post
+forum-current-text = Current text
+forum-revision-by = Edited by { $name }
+forum-text-before = The text before this edit:
+forum-no-revisions = This post was never edited.
+forum-their-threads = Threads they started
+forum-post-deleted = The post was deleted.
+forum-moderated = Done.
+
+kind-anecdote = Anecdote
+kind-rumor = Rumor
+kind-competitor_move = Competitor move
+kind-customer_request = Customer request
+kind-pricing = Pricing
+kind-other = Other
+
+admin-categories-title = Categories
+admin-audit-title = Audit log
+admin-slug = Short name in addresses
+admin-slug-hint = Lowercase letters, digits and dashes, e.g. market-rumors.
+admin-description = Description
+admin-position = Order
+admin-restricted = Marketing and admins only
+admin-archived = Archived (read-only)
+admin-new-category = Add a category
+admin-create-category = Create the category
+admin-category-saved = The category was saved.
+admin-when = When
+admin-who = Who
+admin-action = Action
+admin-target = On
+admin-thread = thread
+admin-post = post
+admin-audit-empty = No moderation yet.
+
+error-slug-invalid = Use 2 to 50 lowercase letters, digits and dashes.
+error-title-short = A title needs at least 3 characters.
+error-title-long = A title has at most 200 characters.
+error-body-empty = Write something first.
+error-body-long = A message has at most 50,000 characters.
+error-tag-invalid = Tags use letters, digits and dashes, at most 30 characters each.
+error-tags-too-many = At most 10 tags.
+error-kind-unknown = Choose what kind of post it is.
+error-category-required = Choose a category you can post in.
+error-category-name = A category name has 1 to 80 characters.
+error-category-roles = Choose at least one role that may read the category.

@@ -79,3 +79,115 @@ error-name-control = Un nom ne peut pas contenir de caractères de contrôle.
 error-password-short = Un mot de passe compte au moins 10 caractères.
 error-password-long = Un mot de passe compte au plus 1024 octets.
 error-role-unknown = Choisissez un rôle : commercial, marketing ou administrateur.
+
+nav-forums = Forums
+home-share-now = Partager ce que vous avez entendu
+home-latest = Dernières nouvelles du terrain
+home-all-forums = Tous les forums
+
+forum-categories = Forums
+forum-new-thread = Nouveau message
+forum-restricted = Restreint
+forum-archived = Archivé
+forum-thread-count = { $count ->
+    [one] 1 discussion
+   *[other] { $count } discussions
+}
+forum-reply-count = { $count ->
+    [one] 1 réponse
+   *[other] { $count } réponses
+}
+forum-last-activity = dernière activité
+forum-pinned = Épinglé
+forum-locked = Verrouillé
+forum-hidden = Masqué
+forum-new = Nouveau
+forum-no-threads = Rien pour l'instant. Soyez le premier à partager ce que vous avez entendu.
+forum-breadcrumb = Fil d'Ariane
+forum-pages = Pages
+forum-newer = Plus récents
+forum-older = Plus anciens
+forum-kind = De quoi s'agit-il ?
+forum-category = Catégorie
+forum-choose-category = Choisissez une catégorie
+forum-title = Titre
+forum-body = Message
+forum-markdown-hint = Le Markdown fonctionne : **gras**, listes, liens, tableaux. Mentionnez un collègue avec @ et le début de son e-mail.
+forum-tags = Étiquettes
+forum-tags-hint = Facultatif, séparées par des virgules, par ex. prix, salon.
+forum-publish = Publier
+forum-edited = modifié
+forum-in-reply-to = en réponse à { $name }
+forum-deleted-post = Ce message a été supprimé par son auteur.
+forum-hidden-post = Ce message a été masqué par un modérateur.
+forum-reply = Répondre
+forum-quote = Citer
+forum-edit = Modifier
+forum-delete = Supprimer
+forum-delete-confirm = Supprimer ce message ? Les réponses restent.
+forum-hide = Masquer
+forum-unhide = Rétablir
+forum-replies = Réponses
+forum-moderate = Modérer
+forum-action-pin = Épingler
+forum-action-unpin = Désépingler
+forum-action-lock = Verrouiller
+forum-action-unlock = Déverrouiller
+forum-action-hide = Masquer
+forum-action-unhide = Rétablir
+forum-action-move = Déplacer
+forum-move-to = Déplacer vers
+forum-replying-to = Réponse à { $name }
+forum-your-reply = Votre réponse
+forum-send-reply = Envoyer la réponse
+forum-reply-to-thread = Répondre plutôt à la discussion
+forum-locked-notice = Cette discussion est verrouillée : plus de nouvelles réponses.
+forum-edit-post = Modifier le message
+forum-cancel = Annuler
+forum-history = Historique des modifications
+forum-back-to-post = Retour au message
+forum-current-text = Texte actuel
+forum-revision-by = Modifié par { $name }
+forum-text-before = Le texte avant cette modification :
+forum-no-revisions = Ce message n'a jamais été modifié.
+forum-their-threads = Discussions lancées
+forum-post-deleted = Le message a été supprimé.
+forum-moderated = C'est fait.
+
+kind-anecdote = Anecdote
+kind-rumor = Rumeur
+kind-competitor_move = Action d'un concurrent
+kind-customer_request = Demande client
+kind-pricing = Prix
+kind-other = Autre
+
+admin-categories-title = Catégories
+admin-audit-title = Journal de modération
+admin-slug = Nom court dans les adresses
+admin-slug-hint = Minuscules, chiffres et tirets, par ex. rumeurs-marche.
+admin-description = Description
+admin-position = Ordre
+admin-restricted = Marketing et administrateurs seulement
+admin-archived = Archivée (lecture seule)
+admin-new-category = Ajouter une catégorie
+admin-create-category = Créer la catégorie
+admin-category-saved = La catégorie a été enregistrée.
+admin-when = Quand
+admin-who = Qui
+admin-action = Action
+admin-target = Sur
+admin-thread = discussion
+admin-post = message
+admin-audit-empty = Aucune modération pour l'instant.
+
+error-slug-invalid = Utilisez 2 à 50 minuscules, chiffres et tirets.
+error-title-short = Un titre compte au moins 3 caractères.
+error-title-long = Un titre compte au plus 200 caractères.
+error-body-empty = Écrivez d'abord quelque chose.
+error-body-long = Un message compte au plus 50 000 caractères.
+error-tag-invalid = Les étiquettes utilisent lettres, chiffres et tirets, 30 caractères au plus.
+error-tags-too-many = 10 étiquettes au plus.
+error-kind-unknown = Choisissez le type de message.
+error-category-required = Choisissez une catégorie où vous pouvez publier.
+error-category-name = Un nom de catégorie compte de 1 à 80 caractères.
+error-category-roles = Choisissez au moins un rôle qui peut lire la catégorie.

@@ -1,0 +1,534 @@
+//! Categories, threads, posts and revisions (see the contract).
+
+use actix_web::web::{self, Json};
+use actix_web::HttpResponse;
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::CurrentUser;
+use crate::authz::{self, Action};
+use crate::db;
+use crate::domain::{FieldErrors, PostBody, Role, Slug, Tags, ThreadKind, Title};
+use crate::error::AppError;
+use crate::forum::tree::{api_tree, ApiPost, AuthorRef};
+use crate::forum::{self, NewThread, ThreadAction};
+use crate::models::categories::{self, Category, CategoryInput};
+use crate::models::posts::{self, Revision};
+use crate::models::threads::{self, ThreadFilter, ThreadListItem};
+use crate::models::users::User;
+use crate::state::AppState;
+
+pub const PAGE_SIZE: i64 = 25;
+
+#[derive(Serialize, ToSchema)]
+pub struct CategoryOut {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub position: i32,
+    pub archived: bool,
+    /// Shown to admins only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readable_by: Option<Vec<Role>>,
+}
+
+fn category_out(c: Category, viewer: &User) -> CategoryOut {
+    let admin = authz::allows(viewer, Action::ManageCategories);
+    CategoryOut {
+        id: c.id,
+        slug: c.slug,
+        name: c.name,
+        description: c.description,
+        position: c.position,
+        archived: c.archived,
+        readable_by: admin.then_some(c.readable_by),
+    }
+}
+
+/// Categories the caller may read.
+#[utoipa::path(get, path = "/api/v1/categories", responses((status = 200, body = [CategoryOut])))]
+pub async fn list_categories(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Json<Vec<CategoryOut>>, AppError> {
+    let role = user.role;
+    let list = db::run(&state.pool, move |c| Ok(categories::readable_by(c, role)?)).await?;
+    Ok(Json(
+        list.into_iter().map(|c| category_out(c, &user)).collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CategoryIn {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Roles that may read; all roles when absent.
+    #[serde(default)]
+    pub readable_by: Option<Vec<String>>,
+    #[serde(default)]
+    pub position: Option<i32>,
+}
+
+pub fn parse_category(input: &CategoryIn, archived: bool) -> Result<CategoryInput, AppError> {
+    let mut errs = FieldErrors::default();
+    let slug = errs.check("slug", Slug::parse(&input.slug));
+    let name = input.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 80 {
+        errs.add("name", crate::domain::Invalid("error-category-name"));
+    }
+    let readable_by: Vec<Role> = match &input.readable_by {
+        None => Role::ALL.to_vec(),
+        Some(list) => list
+            .iter()
+            .filter_map(|r| errs.check("readable_by", Role::parse(r)))
+            .collect(),
+    };
+    if readable_by.is_empty() && errs.is_empty() {
+        errs.add(
+            "readable_by",
+            crate::domain::Invalid("error-category-roles"),
+        );
+    }
+    errs.into_result()?;
+    // Admins always read everything, or nobody could manage the category.
+    let mut readable_by = readable_by;
+    if !readable_by.contains(&Role::Admin) {
+        readable_by.push(Role::Admin);
+    }
+    Ok(CategoryInput {
+        slug: slug.expect("checked"),
+        name,
+        description: input
+            .description
+            .clone()
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+        position: input.position.unwrap_or(100),
+        readable_by,
+        archived,
+    })
+}
+
+/// Creates a category (admins).
+#[utoipa::path(post, path = "/api/v1/categories", request_body = CategoryIn, responses(
+    (status = 201, body = CategoryOut), (status = 403, body = crate::error::ErrorBody),
+    (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create_category(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+    body: Json<CategoryIn>,
+) -> Result<HttpResponse, AppError> {
+    authz::require(&user, Action::ManageCategories)?;
+    let input = parse_category(&body, false)?;
+    let created = db::run(&state.pool, move |c| categories::create(c, &input)).await?;
+    Ok(HttpResponse::Created().json(category_out(created, &user)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ThreadIn {
+    /// Category slug.
+    pub category: String,
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    /// anecdote, rumor, competitor_move, customer_request, pricing or other (default).
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub accounts: Vec<String>,
+    #[serde(default)]
+    pub competitors: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ThreadDetail {
+    pub id: i64,
+    pub title: String,
+    pub kind: String,
+    pub category: String,
+    pub author: AuthorRef,
+    pub accounts: Vec<String>,
+    pub competitors: Vec<String>,
+    pub tags: Vec<String>,
+    pub pinned: bool,
+    pub locked: bool,
+    pub hidden: bool,
+    pub reply_count: i32,
+    pub created_at: NaiveDateTime,
+    pub last_activity_at: NaiveDateTime,
+    /// The opening post, with every reply nested under its parent.
+    pub post: ApiPost,
+}
+
+fn thread_detail(conn: &mut db::DbConn, user: &User, id: i64) -> Result<ThreadDetail, AppError> {
+    let (thread, category) = forum::visible_thread(conn, user, id)?;
+    let all = posts::of_thread(conn, thread.id)?;
+    let moderator = authz::allows(user, Action::Moderate);
+    let post = api_tree(&all, moderator).ok_or(AppError::NotFound)?;
+    let tags = threads::tags_of(conn, &[thread.id])?
+        .remove(&thread.id)
+        .unwrap_or_default();
+    let author_name = all
+        .first()
+        .map(|p| p.author_name.clone())
+        .unwrap_or_default();
+    Ok(ThreadDetail {
+        id: thread.id,
+        title: thread.title,
+        kind: thread.kind,
+        category: category.slug,
+        author: AuthorRef {
+            id: thread.author_id,
+            name: author_name,
+        },
+        accounts: Vec::new(),
+        competitors: Vec::new(),
+        tags,
+        pinned: thread.pinned,
+        locked: thread.locked,
+        hidden: thread.hidden,
+        reply_count: thread.reply_count,
+        created_at: thread.created_at,
+        last_activity_at: thread.last_activity_at,
+        post,
+    })
+}
+
+pub fn parse_thread(input: &ThreadIn) -> Result<NewThread, AppError> {
+    let mut errs = FieldErrors::default();
+    let title = errs.check("title", Title::parse(&input.title));
+    let body = errs.check("body", PostBody::parse(&input.body));
+    let kind = errs.check(
+        "kind",
+        ThreadKind::parse(input.kind.as_deref().unwrap_or("other")),
+    );
+    let tags = errs.check("tags", Tags::parse(&input.tags));
+    errs.into_result()?;
+    if !input.accounts.is_empty() || !input.competitors.is_empty() {
+        let unknown: Vec<&str> = input
+            .accounts
+            .iter()
+            .chain(&input.competitors)
+            .map(String::as_str)
+            .collect();
+        return Err(AppError::invalid(
+            "unknown_links",
+            format!("unknown accounts or competitors: {}", unknown.join(", ")),
+        ));
+    }
+    Ok(NewThread {
+        category: input.category.trim().to_lowercase(),
+        title: title.expect("checked"),
+        body: body.expect("checked"),
+        kind: kind.expect("checked"),
+        tags: tags.expect("checked"),
+    })
+}
+
+/// Starts a thread in a category the caller may post in.
+#[utoipa::path(post, path = "/api/v1/threads", request_body = ThreadIn, responses(
+    (status = 201, body = ThreadDetail), (status = 404, description = "No such category for the caller", body = crate::error::ErrorBody),
+    (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create_thread(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+    body: Json<ThreadIn>,
+) -> Result<HttpResponse, AppError> {
+    let input = parse_thread(&body)?;
+    let detail = db::run(&state.pool, move |c| {
+        let (thread, _) = forum::create_thread(c, &user, &input)?;
+        thread_detail(c, &user, thread.id)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(detail))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ThreadQuery {
+    /// Category slug.
+    pub category: Option<String>,
+    /// Account external id.
+    pub account: Option<String>,
+    /// Competitor slug.
+    pub competitor: Option<String>,
+    pub tag: Option<String>,
+    /// 1-based.
+    pub page: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ThreadItem {
+    pub id: i64,
+    pub title: String,
+    pub kind: String,
+    pub category: String,
+    pub author: AuthorRef,
+    pub created_at: NaiveDateTime,
+    pub last_activity_at: NaiveDateTime,
+    pub reply_count: i32,
+    pub pinned: bool,
+    pub locked: bool,
+    pub tags: Vec<String>,
+    pub unread: bool,
+}
+
+impl From<ThreadListItem> for ThreadItem {
+    fn from(t: ThreadListItem) -> Self {
+        ThreadItem {
+            id: t.id,
+            title: t.title,
+            kind: t.kind,
+            category: t.category_slug,
+            author: AuthorRef {
+                id: t.author_id,
+                name: t.author_name,
+            },
+            created_at: t.created_at,
+            last_activity_at: t.last_activity_at,
+            reply_count: t.reply_count,
+            pinned: t.pinned,
+            locked: t.locked,
+            tags: t.tags,
+            unread: t.unread,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ThreadPage {
+    pub items: Vec<ThreadItem>,
+    pub next_page: Option<i64>,
+}
+
+/// Threads the caller may read, newest activity first.
+#[utoipa::path(get, path = "/api/v1/threads", params(ThreadQuery), responses((status = 200, body = ThreadPage)))]
+pub async fn list_threads(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+    q: web::Query<ThreadQuery>,
+) -> Result<Json<ThreadPage>, AppError> {
+    let q = q.into_inner();
+    let page = q.page.unwrap_or(1);
+    if page < 1 {
+        return Err(AppError::invalid("invalid_page", "page starts at 1"));
+    }
+    let (items, more) = db::run(&state.pool, move |c| {
+        let readable = categories::readable_by(c, user.role)?;
+        let category = match &q.category {
+            Some(slug) => match readable.iter().find(|cat| &cat.slug == slug) {
+                Some(cat) => Some(cat.id),
+                None => return Ok((Vec::new(), false)),
+            },
+            None => None,
+        };
+        if q.account.is_some() || q.competitor.is_some() {
+            // No accounts or competitors are linked to any thread yet.
+            return Ok((Vec::new(), false));
+        }
+        let filter = ThreadFilter {
+            category_ids: readable.iter().map(|c| c.id).collect(),
+            category,
+            tag: q.tag.map(|t| t.trim().to_lowercase()),
+            only_ids: None,
+            include_hidden: authz::allows(&user, Action::Moderate),
+            pinned_first: category.is_some(),
+            viewer_id: user.id,
+            page,
+            per_page: PAGE_SIZE,
+        };
+        threads::list(c, &filter)
+    })
+    .await?;
+    Ok(Json(ThreadPage {
+        items: items.into_iter().map(ThreadItem::from).collect(),
+        next_page: more.then_some(page + 1),
+    }))
+}
+
+/// A thread with its whole post tree.
+#[utoipa::path(get, path = "/api/v1/threads/{id}", responses((status = 200, body = ThreadDetail), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get_thread(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+    id: web::Path<i64>,
+) -> Result<Json<ThreadDetail>, AppError> {
+    let id = id.into_inner();
+    Ok(Json(
+        db::run(&state.pool, move |c| thread_detail(c, &user, id)).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PostIn {
+    /// Markdown.
+    pub body: String,
+    /// The post answered; none: the opening post.
+    #[serde(default)]
+    pub parent_id: Option<i64>,
+}
+
+fn single_post(conn: &mut db::DbConn, post_id: i64, moderator: bool) -> Result<ApiPost, AppError> {
+    let post = posts::find(conn, post_id)?.ok_or(AppError::NotFound)?;
+    let name = crate::models::users::find(conn, post.author_id)?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    Ok(ApiPost::from_view(
+        &posts::PostView {
+            post,
+            author_name: name,
+        },
+        moderator,
+    ))
+}
+
+/// Replies in a thread.
+#[utoipa::path(post, path = "/api/v1/threads/{id}/posts", request_body = PostIn, responses(
+    (status = 201, body = ApiPost), (status = 404, body = crate::error::ErrorBody),
+    (status = 409, description = "The thread is locked", body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create_post(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+    id: web::Path<i64>,
+    body: Json<PostIn>,
+) -> Result<HttpResponse, AppError> {
+    let text = PostBody::parse(&body.body)
+        .map_err(|e| AppError::invalid("invalid_input", format!("body: {e}")))?;
+    let (thread_id, parent) = (id.into_inner(), body.parent_id);
+    let post = db::run(&state.pool, move |c| {
+        let p = forum::reply(c, &user, thread_id, parent, &text)?;
+        single_post(c, p.id, authz::allows(&user, Action::Moderate))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(post))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PostEdit {
+    pub body: String,
+}
+
+/// Edits a post (its author, marketers, admins); the old text becomes a revision.
+#[utoipa::path(patch, path = "/api/v1/posts/{id}", request_body = PostEdit, responses(
+    (status = 200, body = ApiPost), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn edit_post(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+    id: web::Path<i64>,
+    body: Json<PostEdit>,
+) -> Result<Json<ApiPost>, AppError> {
+    let text = PostBody::parse(&body.body)
+        .map_err(|e| AppError::invalid("invalid_input", format!("body: {e}")))?;
+    let id = id.into_inner();
+    let post = db::run(&state.pool, move |c| {
+        forum::edit_post(c, &user, id, &text)?;
+        single_post(c, id, authz::allows(&user, Action::Moderate))
+    })
+    .await?;
+    Ok(Json(post))
+}
+
+/// Deletes the caller's own post; replies stay in place under a placeholder.
+#[utoipa::path(delete, path = "/api/v1/posts/{id}", responses((status = 204), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn delete_post(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    db::run(&state.pool, move |c| forum::delete_post(c, &user, id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RevisionOut {
+    /// The text before that edit.
+    pub body: String,
+    pub edited_at: NaiveDateTime,
+    pub editor: String,
+}
+
+/// Earlier texts of a post, newest first.
+#[utoipa::path(get, path = "/api/v1/posts/{id}/revisions", responses((status = 200, body = [RevisionOut]), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn revisions(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+    id: web::Path<i64>,
+) -> Result<Json<Vec<RevisionOut>>, AppError> {
+    let id = id.into_inner();
+    let list: Vec<Revision> = db::run(&state.pool, move |c| {
+        forum::visible_post(c, &user, id)?;
+        Ok(posts::revisions(c, id)?)
+    })
+    .await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|r| RevisionOut {
+                body: r.body,
+                edited_at: r.edited_at,
+                editor: r.editor,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ModerationIn {
+    /// pin, unpin, lock, unlock, hide, unhide or move (threads); hide or unhide (posts).
+    pub action: String,
+    /// Target category slug, for move.
+    #[serde(default)]
+    pub category: Option<String>,
+}
+
+/// Moderates a thread (marketers, admins).
+#[utoipa::path(post, path = "/api/v1/threads/{id}/moderation", request_body = ModerationIn, responses(
+    (status = 200, body = ThreadDetail), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn moderate_thread(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+    id: web::Path<i64>,
+    body: Json<ModerationIn>,
+) -> Result<Json<ThreadDetail>, AppError> {
+    let action = ThreadAction::parse(&body.action, body.category.as_deref())?;
+    let id = id.into_inner();
+    Ok(Json(
+        db::run(&state.pool, move |c| {
+            forum::moderate_thread(c, &user, id, &action)?;
+            thread_detail(c, &user, id)
+        })
+        .await?,
+    ))
+}
+
+/// Hides or restores a post (marketers, admins).
+#[utoipa::path(post, path = "/api/v1/posts/{id}/moderation", request_body = ModerationIn, responses((status = 204), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn moderate_post(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+    id: web::Path<i64>,
+    body: Json<ModerationIn>,
+) -> Result<HttpResponse, AppError> {
+    let hide = match body.action.as_str() {
+        "hide" => true,
+        "unhide" | "restore" => false,
+        other => {
+            return Err(AppError::invalid(
+                "unknown_action",
+                format!("unknown action {other:?}: use hide or unhide"),
+            ))
+        }
+    };
+    let id = id.into_inner();
+    db::run(&state.pool, move |c| {
+        forum::moderate_post(c, &user, id, hide)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,435 @@
+//! The forum's rules: creating threads, replying, editing, deleting and
+//! moderating, each in one transaction with its event. Handlers (API and
+//! pages) call these; nothing here knows about HTTP.
+
+pub mod tree;
+pub mod view;
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::authz::{self, Action};
+use crate::db::schema::users;
+use crate::db::DbConn;
+use crate::domain::{PostBody, Tags, ThreadKind, Title};
+use crate::error::AppError;
+use crate::events::{self, EventKind, NewEvent};
+use crate::markdown::{self, Mentioned};
+use crate::models::categories::{self, Category};
+use crate::models::posts::{self, PostRow};
+use crate::models::threads::{self, ThreadRow};
+use crate::models::{audit, users::User};
+
+/// Posts deeper than this are shown flattened at this depth.
+pub const MAX_VISUAL_DEPTH: usize = 6;
+
+pub struct NewThread {
+    pub category: String,
+    pub title: Title,
+    pub body: PostBody,
+    pub kind: ThreadKind,
+    pub tags: Tags,
+}
+
+/// Users named by `@handle` (the part of their email before the `@`).
+pub fn resolve_mentions(
+    conn: &mut DbConn,
+    source: &str,
+) -> QueryResult<HashMap<String, Mentioned>> {
+    let handles = markdown::mention_handles(source);
+    let mut found = HashMap::new();
+    for handle in handles.into_iter().take(20) {
+        let pattern = format!(
+            "{}@%",
+            handle
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let hit: Option<(i64, String)> = users::table
+            .filter(users::email.like(pattern).escape('\\'))
+            .filter(users::active.eq(true))
+            .select((users::id, users::name))
+            .first(conn)
+            .optional()?;
+        if let Some((id, name)) = hit {
+            found.insert(handle, Mentioned { id, name });
+        }
+    }
+    Ok(found)
+}
+
+fn render(conn: &mut DbConn, body: &PostBody) -> QueryResult<(String, Vec<i64>)> {
+    let mentions = resolve_mentions(conn, body.as_str())?;
+    let html = markdown::render(body.as_str(), &mentions);
+    let mut ids: Vec<i64> = mentions.values().map(|m| m.id).collect();
+    ids.sort_unstable();
+    Ok((html, ids))
+}
+
+/// A category the user may read, or 404.
+pub fn readable_category(conn: &mut DbConn, user: &User, slug: &str) -> Result<Category, AppError> {
+    categories::find_by_slug(conn, slug)?
+        .filter(|c| authz::can_read_category(user, c))
+        .ok_or(AppError::NotFound)
+}
+
+/// A thread and its category, if the user may see it; 404 otherwise.
+pub fn visible_thread(
+    conn: &mut DbConn,
+    user: &User,
+    id: i64,
+) -> Result<(ThreadRow, Category), AppError> {
+    let thread = threads::find(conn, id)?.ok_or(AppError::NotFound)?;
+    let category = categories::find(conn, thread.category_id)?.ok_or(AppError::NotFound)?;
+    if !authz::can_see_thread(user, &category, &thread) {
+        return Err(AppError::NotFound);
+    }
+    Ok((thread, category))
+}
+
+/// A post in a thread the user may see; 404 otherwise.
+pub fn visible_post(
+    conn: &mut DbConn,
+    user: &User,
+    id: i64,
+) -> Result<(PostRow, ThreadRow, Category), AppError> {
+    let post = posts::find(conn, id)?.ok_or(AppError::NotFound)?;
+    let (thread, category) = visible_thread(conn, user, post.thread_id)?;
+    if post.hidden && !authz::allows(user, Action::Moderate) && post.author_id != user.id {
+        return Err(AppError::NotFound);
+    }
+    Ok((post, thread, category))
+}
+
+pub fn thread_topics(category: &Category, thread_id: i64) -> Vec<String> {
+    vec![
+        "all".to_string(),
+        format!("category:{}", category.slug),
+        format!("thread:{thread_id}"),
+    ]
+}
+
+fn author_json(user: &User) -> serde_json::Value {
+    json!({"id": user.id, "name": user.name})
+}
+
+fn post_payload(
+    thread: &ThreadRow,
+    category: &Category,
+    post: &PostRow,
+    author: &User,
+    mentions: &[i64],
+) -> serde_json::Value {
+    json!({
+        "thread_id": thread.id,
+        "title": thread.title,
+        "category": category.slug,
+        "post_id": post.id,
+        "parent_id": post.parent_id,
+        "depth": post.depth,
+        "author": author_json(author),
+        "body_html": post.body_html,
+        "excerpt": markdown::excerpt(&post.body, 200),
+        "created_at": post.created_at,
+        "url": format!("/t/{}#p{}", thread.id, post.id),
+        "mentions": mentions,
+    })
+}
+
+fn append(
+    conn: &mut DbConn,
+    kind: EventKind,
+    category: &Category,
+    topics: Vec<String>,
+    payload: serde_json::Value,
+) -> QueryResult<i64> {
+    events::append(
+        conn,
+        &NewEvent {
+            kind,
+            topics,
+            readable_by: category.readable_by.clone(),
+            payload,
+        },
+    )
+}
+
+/// Creates a thread with its opening post, tags and event.
+pub fn create_thread(
+    conn: &mut DbConn,
+    author: &User,
+    input: &NewThread,
+) -> Result<(ThreadRow, PostRow), AppError> {
+    conn.transaction(|conn| {
+        let category = readable_category(conn, author, &input.category)?;
+        if !authz::can_post_in(author, &category, None) {
+            return Err(AppError::Forbidden);
+        }
+        let (html, mentions) = render(conn, &input.body)?;
+        let thread = threads::insert(
+            conn,
+            &threads::NewThreadRow {
+                category_id: category.id,
+                author_id: author.id,
+                title: input.title.as_str(),
+                kind: input.kind.as_str(),
+            },
+        )?;
+        let post = posts::insert(conn, thread.id, None, author.id, input.body.as_str(), &html)?;
+        threads::record_post(conn, thread.id, post.id, false)?;
+        threads::set_tags(conn, thread.id, input.tags.as_slice())?;
+        let thread = threads::find(conn, thread.id)?.ok_or(AppError::NotFound)?;
+        let mut payload = post_payload(&thread, &category, &post, author, &mentions);
+        payload["kind"] = json!(thread.kind);
+        payload["tags"] = json!(input.tags.as_slice());
+        let mut topics = thread_topics(&category, thread.id);
+        topics.extend(input.tags.as_slice().iter().map(|t| format!("tag:{t}")));
+        append(conn, EventKind::ThreadCreated, &category, topics, payload)?;
+        Ok((thread, post))
+    })
+}
+
+/// Replies to `parent_id` (none: to the opening post).
+pub fn reply(
+    conn: &mut DbConn,
+    author: &User,
+    thread_id: i64,
+    parent_id: Option<i64>,
+    body: &PostBody,
+) -> Result<PostRow, AppError> {
+    conn.transaction(|conn| {
+        let (thread, category) = visible_thread(conn, author, thread_id)?;
+        if !authz::can_post_in(author, &category, Some(&thread)) {
+            return Err(if thread.locked {
+                AppError::conflict("thread_locked", "this thread is locked: no new replies")
+            } else {
+                AppError::Forbidden
+            });
+        }
+        let parent = match parent_id {
+            Some(id) => posts::find(conn, id)?
+                .filter(|p| p.thread_id == thread.id)
+                .ok_or_else(|| {
+                    AppError::invalid("unknown_parent", format!("post {id} is not in this thread"))
+                })?,
+            None => posts::opening(conn, thread.id)?.ok_or(AppError::NotFound)?,
+        };
+        let (html, mentions) = render(conn, body)?;
+        let post = posts::insert(
+            conn,
+            thread.id,
+            Some(&parent),
+            author.id,
+            body.as_str(),
+            &html,
+        )?;
+        threads::record_post(conn, thread.id, post.id, true)?;
+        let payload = post_payload(&thread, &category, &post, author, &mentions);
+        let mut payload = payload;
+        payload["parent_author_id"] = json!(parent.author_id);
+        append(
+            conn,
+            EventKind::PostCreated,
+            &category,
+            thread_topics(&category, thread.id),
+            payload,
+        )?;
+        Ok(post)
+    })
+}
+
+/// Edits a post's text, keeping the old one as a revision.
+pub fn edit_post(
+    conn: &mut DbConn,
+    editor: &User,
+    post_id: i64,
+    body: &PostBody,
+) -> Result<PostRow, AppError> {
+    conn.transaction(|conn| {
+        let (post, thread, category) = visible_post(conn, editor, post_id)?;
+        if !authz::can_edit_post(editor, &post) {
+            return Err(AppError::Forbidden);
+        }
+        if post.body == body.as_str() {
+            return Ok(post);
+        }
+        let (html, mentions) = render(conn, body)?;
+        let edited = posts::edit(conn, &post, editor.id, body.as_str(), &html)?;
+        threads::touch(conn, thread.id)?;
+        if editor.id != post.author_id {
+            audit::record(conn, editor.id, "post.edit", "post", post.id, "")?;
+        }
+        let mut payload = post_payload(&thread, &category, &edited, editor, &mentions);
+        payload["editor"] = author_json(editor);
+        append(
+            conn,
+            EventKind::PostEdited,
+            &category,
+            thread_topics(&category, thread.id),
+            payload,
+        )?;
+        Ok(edited)
+    })
+}
+
+/// Soft-deletes the author's own post: its replies stay in place.
+pub fn delete_post(conn: &mut DbConn, user: &User, post_id: i64) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        let (post, thread, category) = visible_post(conn, user, post_id)?;
+        if !authz::can_delete_post(user, &post) {
+            return Err(AppError::Forbidden);
+        }
+        posts::set_deleted(conn, post.id)?;
+        if post.parent_id.is_some() {
+            threads::adjust_reply_count(conn, thread.id, -1)?;
+        } else {
+            threads::touch(conn, thread.id)?;
+        }
+        let payload = json!({"thread_id": thread.id, "post_id": post.id, "title": thread.title});
+        append(
+            conn,
+            EventKind::PostDeleted,
+            &category,
+            thread_topics(&category, thread.id),
+            payload,
+        )?;
+        Ok(())
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ThreadAction {
+    Pin,
+    Unpin,
+    Lock,
+    Unlock,
+    Hide,
+    Unhide,
+    Move(String),
+}
+
+impl ThreadAction {
+    pub fn parse(action: &str, category: Option<&str>) -> Result<ThreadAction, AppError> {
+        Ok(match action {
+            "pin" => ThreadAction::Pin,
+            "unpin" => ThreadAction::Unpin,
+            "lock" => ThreadAction::Lock,
+            "unlock" => ThreadAction::Unlock,
+            "hide" => ThreadAction::Hide,
+            "unhide" | "restore" => ThreadAction::Unhide,
+            "move" => ThreadAction::Move(
+                category
+                    .filter(|c| !c.is_empty())
+                    .ok_or_else(|| {
+                        AppError::invalid("category_required", "moving needs a target category")
+                    })?
+                    .to_string(),
+            ),
+            other => {
+                return Err(AppError::invalid(
+                    "unknown_action",
+                    format!(
+                    "unknown action {other:?}: use pin, unpin, lock, unlock, hide, unhide or move"
+                ),
+                ))
+            }
+        })
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            ThreadAction::Pin => "thread.pin",
+            ThreadAction::Unpin => "thread.unpin",
+            ThreadAction::Lock => "thread.lock",
+            ThreadAction::Unlock => "thread.unlock",
+            ThreadAction::Hide => "thread.hide",
+            ThreadAction::Unhide => "thread.unhide",
+            ThreadAction::Move(_) => "thread.move",
+        }
+    }
+}
+
+/// Pins, locks, hides or moves a thread; audited, with its event.
+pub fn moderate_thread(
+    conn: &mut DbConn,
+    user: &User,
+    thread_id: i64,
+    action: &ThreadAction,
+) -> Result<ThreadRow, AppError> {
+    conn.transaction(|conn| {
+        let (thread, category) = visible_thread(conn, user, thread_id)?;
+        authz::require(user, Action::Moderate)?;
+        let (mut pinned, mut locked, mut hidden, mut target) = (
+            thread.pinned,
+            thread.locked,
+            thread.hidden,
+            category.clone(),
+        );
+        let mut detail = String::new();
+        match action {
+            ThreadAction::Pin => pinned = true,
+            ThreadAction::Unpin => pinned = false,
+            ThreadAction::Lock => locked = true,
+            ThreadAction::Unlock => locked = false,
+            ThreadAction::Hide => hidden = true,
+            ThreadAction::Unhide => hidden = false,
+            ThreadAction::Move(slug) => {
+                target = readable_category(conn, user, slug).map_err(|_| {
+                    AppError::invalid("unknown_category", format!("no category {slug:?}"))
+                })?;
+                detail = format!("{} → {}", category.slug, target.slug);
+            }
+        }
+        threads::set_flags(conn, thread.id, pinned, locked, hidden, target.id)?;
+        audit::record(conn, user.id, action.name(), "thread", thread.id, &detail)?;
+        // Readers of both the old and the new category hear about a move.
+        let mut readable_by = target.readable_by.clone();
+        readable_by.retain(|r| category.readable_by.contains(r));
+        let mut topics = thread_topics(&target, thread.id);
+        if target.id != category.id {
+            topics.push(format!("category:{}", category.slug));
+        }
+        events::append(
+            conn,
+            &NewEvent {
+                kind: EventKind::ThreadModerated,
+                topics,
+                readable_by,
+                payload: json!({
+                    "thread_id": thread.id, "title": thread.title, "action": action.name(),
+                    "category": target.slug, "pinned": pinned, "locked": locked, "hidden": hidden,
+                    "moderator": author_json(user),
+                }),
+            },
+        )?;
+        threads::find(conn, thread.id)?.ok_or(AppError::NotFound)
+    })
+}
+
+/// Hides or restores one post; audited, with its event.
+pub fn moderate_post(
+    conn: &mut DbConn,
+    user: &User,
+    post_id: i64,
+    hide: bool,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        let (post, thread, category) = visible_post(conn, user, post_id)?;
+        authz::require(user, Action::Moderate)?;
+        posts::set_hidden(conn, post.id, hide)?;
+        threads::touch(conn, thread.id)?;
+        let action = if hide { "post.hide" } else { "post.unhide" };
+        audit::record(conn, user.id, action, "post", post.id, "")?;
+        append(
+            conn,
+            EventKind::ThreadModerated,
+            &category,
+            thread_topics(&category, thread.id),
+            json!({"thread_id": thread.id, "post_id": post.id, "action": action, "moderator": author_json(user)}),
+        )?;
+        Ok(())
+    })
+}

@@ -1,0 +1,86 @@
+//! The thread page's post tree is the expensive part of the page: it is
+//! rendered once per (thread version, language, viewer) and kept in memory.
+//! The few per-request bits — the CSRF token and "new since your last visit"
+//! markers — are left as placeholders and stamped in with one linear pass.
+//! The version comes from the database, so several instances stay coherent.
+
+use std::sync::Arc;
+
+use quick_cache::sync::Cache;
+use quick_cache::Weighter;
+
+/// Placeholders in a cached fragment: `\u{1}C\u{2}` is the CSRF token,
+/// `\u{1}U<post id>\u{2}` becomes ` unread` for posts newer than the last visit.
+pub const MARK_OPEN: &str = "\u{1}U";
+pub const MARK_CLOSE: &str = "\u{2}";
+pub const CSRF_MARK: &str = "\u{1}C\u{2}";
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FragmentKey {
+    pub thread_id: i64,
+    pub version: i64,
+    pub lang: &'static str,
+    /// Controls differ per viewer (own posts, moderator tools).
+    pub viewer_id: i64,
+}
+
+#[derive(Clone)]
+pub struct ByteWeight;
+
+impl Weighter<FragmentKey, Arc<str>> for ByteWeight {
+    fn weight(&self, _key: &FragmentKey, val: &Arc<str>) -> u64 {
+        val.len() as u64 + 64
+    }
+}
+
+pub type FragmentCache = Cache<FragmentKey, Arc<str>, ByteWeight>;
+
+/// A cache holding at most `bytes` of rendered HTML.
+pub fn new_cache(bytes: u64) -> FragmentCache {
+    Cache::with_weighter((bytes / 20_000).max(16) as usize, bytes, ByteWeight)
+}
+
+/// Fills the placeholders of a cached fragment for one request.
+pub fn stamp(fragment: &str, csrf: &str, last_read: Option<i64>) -> String {
+    let mut out = String::with_capacity(fragment.len() + 64);
+    let mut rest = fragment;
+    while let Some(start) = rest.find('\u{1}') {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start + 1..];
+        let Some(end) = tail.find('\u{2}') else {
+            rest = tail;
+            continue;
+        };
+        let token = &tail[..end];
+        if token == "C" {
+            out.push_str(csrf);
+        } else if let Some(id) = token.strip_prefix('U').and_then(|n| n.parse::<i64>().ok()) {
+            if last_read.is_some_and(|r| id > r) {
+                out.push_str(" unread");
+            }
+        }
+        rest = &tail[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_csrf_and_unread() {
+        let frag = format!(
+            "<a class=\"post{MARK_OPEN}5{MARK_CLOSE}\"><input value=\"{CSRF_MARK}\"><a class=\"post{MARK_OPEN}9{MARK_CLOSE}\">"
+        );
+        assert_eq!(
+            stamp(&frag, "tok", Some(5)),
+            "<a class=\"post\"><input value=\"tok\"><a class=\"post unread\">"
+        );
+        assert_eq!(
+            stamp(&frag, "tok", None),
+            "<a class=\"post\"><input value=\"tok\"><a class=\"post\">"
+        );
+    }
+}

@@ -1,0 +1,58 @@
+//! The moderation audit log: who did what to which thread or post.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{audit_log, users};
+use crate::db::{now, DbConn};
+
+pub fn record(
+    conn: &mut DbConn,
+    actor_id: i64,
+    action: &str,
+    target_kind: &str,
+    target_id: i64,
+    detail: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::actor_id.eq(actor_id),
+            audit_log::action.eq(action),
+            audit_log::target_kind.eq(target_kind),
+            audit_log::target_id.eq(target_id),
+            audit_log::detail.eq(detail),
+            audit_log::created_at.eq(now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+#[derive(Debug, Serialize, Queryable)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub actor_name: String,
+    pub action: String,
+    pub target_kind: String,
+    pub target_id: i64,
+    pub detail: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn recent(conn: &mut DbConn, limit: i64, offset: i64) -> QueryResult<Vec<AuditEntry>> {
+    audit_log::table
+        .inner_join(users::table)
+        .order(audit_log::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .select((
+            audit_log::id,
+            users::name,
+            audit_log::action,
+            audit_log::target_kind,
+            audit_log::target_id,
+            audit_log::detail,
+            audit_log::created_at,
+        ))
+        .load(conn)
+}

@@ -1,0 +1,264 @@
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{categories, thread_reads, thread_tags, threads, users};
+use crate::db::{now, DbConn};
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = threads)]
+pub struct ThreadRow {
+    pub id: i64,
+    pub category_id: i64,
+    pub author_id: i64,
+    pub title: String,
+    pub kind: String,
+    pub pinned: bool,
+    pub locked: bool,
+    pub hidden: bool,
+    pub reply_count: i32,
+    pub last_post_id: i64,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub last_activity_at: NaiveDateTime,
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<ThreadRow>> {
+    threads::table
+        .find(id)
+        .select(ThreadRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub struct NewThreadRow<'a> {
+    pub category_id: i64,
+    pub author_id: i64,
+    pub title: &'a str,
+    pub kind: &'a str,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewThreadRow) -> QueryResult<ThreadRow> {
+    let t = now();
+    diesel::insert_into(threads::table)
+        .values((
+            threads::category_id.eq(new.category_id),
+            threads::author_id.eq(new.author_id),
+            threads::title.eq(new.title),
+            threads::kind.eq(new.kind),
+            threads::created_at.eq(t),
+            threads::last_activity_at.eq(t),
+        ))
+        .get_result(conn)
+}
+
+/// Records a change to the thread: bumps its version (the page-cache key).
+pub fn touch(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    diesel::update(threads::table.find(id))
+        .set(threads::version.eq(threads::version + 1))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A new post arrived: count it, move the thread up, bump its version.
+pub fn record_post(conn: &mut DbConn, id: i64, post_id: i64, is_reply: bool) -> QueryResult<()> {
+    diesel::update(threads::table.find(id))
+        .set((
+            threads::reply_count.eq(threads::reply_count + if is_reply { 1 } else { 0 }),
+            threads::last_post_id.eq(post_id),
+            threads::last_activity_at.eq(now()),
+            threads::version.eq(threads::version + 1),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn set_flags(
+    conn: &mut DbConn,
+    id: i64,
+    pinned: bool,
+    locked: bool,
+    hidden: bool,
+    category_id: i64,
+) -> QueryResult<()> {
+    diesel::update(threads::table.find(id))
+        .set((
+            threads::pinned.eq(pinned),
+            threads::locked.eq(locked),
+            threads::hidden.eq(hidden),
+            threads::category_id.eq(category_id),
+            threads::version.eq(threads::version + 1),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn adjust_reply_count(conn: &mut DbConn, id: i64, delta: i32) -> QueryResult<()> {
+    diesel::update(threads::table.find(id))
+        .set((
+            threads::reply_count.eq(threads::reply_count + delta),
+            threads::version.eq(threads::version + 1),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn set_tags(conn: &mut DbConn, id: i64, tags: &[String]) -> QueryResult<()> {
+    diesel::delete(thread_tags::table.filter(thread_tags::thread_id.eq(id))).execute(conn)?;
+    for tag in tags {
+        diesel::insert_into(thread_tags::table)
+            .values((thread_tags::thread_id.eq(id), thread_tags::tag.eq(tag)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn tags_of(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, Vec<String>>> {
+    let rows: Vec<(i64, String)> = thread_tags::table
+        .filter(thread_tags::thread_id.eq_any(ids))
+        .order((thread_tags::thread_id, thread_tags::tag))
+        .select((thread_tags::thread_id, thread_tags::tag))
+        .load(conn)?;
+    let mut map: HashMap<i64, Vec<String>> = HashMap::new();
+    for (id, tag) in rows {
+        map.entry(id).or_default().push(tag);
+    }
+    Ok(map)
+}
+
+/// The last post the user had seen in each of these threads.
+pub fn last_read(conn: &mut DbConn, user_id: i64, ids: &[i64]) -> QueryResult<HashMap<i64, i64>> {
+    let rows: Vec<(i64, i64)> = thread_reads::table
+        .filter(thread_reads::user_id.eq(user_id))
+        .filter(thread_reads::thread_id.eq_any(ids))
+        .select((thread_reads::thread_id, thread_reads::last_read_post_id))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+pub fn mark_read(conn: &mut DbConn, user_id: i64, thread_id: i64, post_id: i64) -> QueryResult<()> {
+    let values = (
+        thread_reads::user_id.eq(user_id),
+        thread_reads::thread_id.eq(thread_id),
+        thread_reads::last_read_post_id.eq(post_id),
+    );
+    crate::on_each_backend!(conn, |c| diesel::insert_into(thread_reads::table)
+        .values(values)
+        .on_conflict((thread_reads::user_id, thread_reads::thread_id))
+        .do_update()
+        .set(thread_reads::last_read_post_id.eq(post_id))
+        .execute(c))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ThreadListItem {
+    pub id: i64,
+    pub title: String,
+    pub kind: String,
+    pub category_slug: String,
+    pub category_name: String,
+    pub author_id: i64,
+    pub author_name: String,
+    pub created_at: NaiveDateTime,
+    pub last_activity_at: NaiveDateTime,
+    pub reply_count: i32,
+    pub pinned: bool,
+    pub locked: bool,
+    pub hidden: bool,
+    pub tags: Vec<String>,
+    /// Something was posted since the viewer last opened the thread.
+    pub unread: bool,
+}
+
+/// What to list. `category_ids` are the categories the viewer may read.
+pub struct ThreadFilter {
+    pub category_ids: Vec<i64>,
+    pub category: Option<i64>,
+    pub tag: Option<String>,
+    /// Only these threads (e.g. linked to an account); `None` means any.
+    pub only_ids: Option<Vec<i64>>,
+    pub include_hidden: bool,
+    pub pinned_first: bool,
+    pub viewer_id: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// One page of threads, newest activity first; `true` if more follow.
+/// A constant number of queries, whatever the page size.
+pub fn list(conn: &mut DbConn, f: &ThreadFilter) -> Result<(Vec<ThreadListItem>, bool), AppError> {
+    let mut q = threads::table
+        .inner_join(categories::table)
+        .inner_join(users::table)
+        .filter(threads::category_id.eq_any(&f.category_ids))
+        .into_boxed();
+    if let Some(c) = f.category {
+        q = q.filter(threads::category_id.eq(c));
+    }
+    if let Some(tag) = &f.tag {
+        q = q.filter(
+            threads::id.eq_any(
+                thread_tags::table
+                    .filter(thread_tags::tag.eq(tag.clone()))
+                    .select(thread_tags::thread_id),
+            ),
+        );
+    }
+    if let Some(ids) = &f.only_ids {
+        q = q.filter(threads::id.eq_any(ids.clone()));
+    }
+    if !f.include_hidden {
+        q = q.filter(threads::hidden.eq(false));
+    }
+    if f.pinned_first {
+        q = q.order((
+            threads::pinned.desc(),
+            threads::last_activity_at.desc(),
+            threads::id.desc(),
+        ));
+    } else {
+        q = q.order((threads::last_activity_at.desc(), threads::id.desc()));
+    }
+    let page = f.page.max(1);
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(ThreadRow, String, String, String)> = q
+        .limit(f.per_page + 1)
+        .offset((page - 1) * f.per_page)
+        .select((
+            ThreadRow::as_select(),
+            categories::slug,
+            categories::name,
+            users::name,
+        ))
+        .load(conn)?;
+    let more = rows.len() as i64 > f.per_page;
+    let rows: Vec<_> = rows.into_iter().take(f.per_page as usize).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.0.id).collect();
+    let mut tags = tags_of(conn, &ids)?;
+    let reads = last_read(conn, f.viewer_id, &ids)?;
+    let items = rows
+        .into_iter()
+        .map(|(t, slug, cname, aname)| ThreadListItem {
+            unread: reads.get(&t.id).is_some_and(|&r| r < t.last_post_id),
+            tags: tags.remove(&t.id).unwrap_or_default(),
+            id: t.id,
+            title: t.title,
+            kind: t.kind,
+            category_slug: slug,
+            category_name: cname,
+            author_id: t.author_id,
+            author_name: aname,
+            created_at: t.created_at,
+            last_activity_at: t.last_activity_at,
+            reply_count: t.reply_count,
+            pinned: t.pinned,
+            locked: t.locked,
+            hidden: t.hidden,
+        })
+        .collect();
+    Ok((items, more))
+}

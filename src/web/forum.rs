@@ -1,0 +1,583 @@
+//! Forum pages: categories, thread lists, the thread page, writing, editing
+//! and moderating.
+
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::{redirect, Page};
+use crate::auth::csrf::CsrfForm;
+use crate::authz::{self, Action};
+use crate::db;
+use crate::domain::{FieldErrors, PostBody, Tags, ThreadKind, Title};
+use crate::error::AppError;
+use crate::forum::view::{self, FragmentKey};
+use crate::forum::{self, tree, NewThread, ThreadAction, MAX_VISUAL_DEPTH};
+use crate::models::categories::{self, Category};
+use crate::models::threads::{self, ThreadFilter, ThreadRow};
+use crate::models::{posts, users};
+
+const PAGE_SIZE: i64 = 25;
+
+#[derive(Serialize)]
+struct CategorySummary {
+    category: Category,
+    threads: i64,
+    last_activity: Option<chrono::NaiveDateTime>,
+}
+
+/// The category list with counts and last activity.
+pub async fn index(page: Page) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let summaries = db::run(&page.state.pool, move |c| {
+        let moderator = authz::allows(&user, Action::Moderate);
+        let stats = categories::stats(c, moderator)?;
+        Ok(categories::readable_by(c, user.role)?
+            .into_iter()
+            .map(|cat| {
+                let s = stats.iter().find(|s| s.0 == cat.id);
+                CategorySummary {
+                    threads: s.map_or(0, |s| s.1),
+                    last_activity: s.and_then(|s| s.2),
+                    category: cat,
+                }
+            })
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("summaries", &summaries);
+    page.render("forum/index.html", ctx)
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    page: Option<i64>,
+    tag: Option<String>,
+}
+
+/// The threads of a category, pinned first, newest activity first.
+pub async fn category(
+    page: Page,
+    slug: web::Path<String>,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let (slug, q) = (slug.into_inner(), q.into_inner());
+    let n = q.page.unwrap_or(1).max(1);
+    let tag = q.tag.clone().filter(|t| !t.trim().is_empty());
+    let (cat, items, more) = db::run(&page.state.pool, move |c| {
+        let cat = forum::readable_category(c, &user, &slug)?;
+        let filter = ThreadFilter {
+            category_ids: vec![cat.id],
+            category: Some(cat.id),
+            tag: tag.map(|t| t.trim().to_lowercase()),
+            only_ids: None,
+            include_hidden: authz::allows(&user, Action::Moderate),
+            pinned_first: true,
+            viewer_id: user.id,
+            page: n,
+            per_page: PAGE_SIZE,
+        };
+        let (items, more) = threads::list(c, &filter)?;
+        Ok((cat, items, more))
+    })
+    .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("category", &cat);
+    ctx.insert("threads", &items);
+    ctx.insert("page_no", &n);
+    ctx.insert("next_page", &more.then_some(n + 1));
+    ctx.insert("tag", &q.tag);
+    page.render("forum/category.html", ctx)
+}
+
+#[derive(Deserialize, Serialize, Default)]
+pub struct ThreadForm {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    tags: String,
+}
+
+async fn new_thread_page(
+    page: &Page,
+    status: StatusCode,
+    values: &ThreadForm,
+    errors: serde_json::Map<String, serde_json::Value>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let cats = db::run(&page.state.pool, move |c| {
+        Ok(categories::readable_by(c, user.role)?
+            .into_iter()
+            .filter(|cat| authz::can_post_in(&user, cat, None))
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("categories", &cats);
+    ctx.insert("kinds", &ThreadKind::ALL.map(|k| k.as_str()));
+    ctx.insert("values", values);
+    ctx.insert("errors", &errors);
+    page.render_status(status, "forum/new.html", ctx)
+}
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    category: Option<String>,
+}
+
+/// Quick capture: category, kind in one tap, a title, a few words.
+pub async fn new_thread_form(
+    page: Page,
+    q: web::Query<NewQuery>,
+) -> Result<HttpResponse, AppError> {
+    page.user()?;
+    let values = ThreadForm {
+        category: q.into_inner().category.unwrap_or_default(),
+        kind: "anecdote".into(),
+        ..Default::default()
+    };
+    new_thread_page(&page, StatusCode::OK, &values, Default::default()).await
+}
+
+pub async fn create_thread(
+    page: Page,
+    CsrfForm(form): CsrfForm<ThreadForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let mut errs = FieldErrors::default();
+    let title = errs.check("title", Title::parse(&form.title));
+    let body = errs.check("body", PostBody::parse(&form.body));
+    let kind = errs.check("kind", ThreadKind::parse(&form.kind));
+    let tags = errs.check("tags", Tags::parse_list(&form.tags));
+    if form.category.is_empty() {
+        errs.add(
+            "category",
+            crate::domain::Invalid("error-category-required"),
+        );
+    }
+    let (Some(title), Some(body), Some(kind), Some(tags), true) =
+        (title, body, kind, tags, errs.is_empty())
+    else {
+        let map = errs.to_map(page.lang);
+        return new_thread_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await;
+    };
+    let input = NewThread {
+        category: form.category.clone(),
+        title,
+        body,
+        kind,
+        tags,
+    };
+    let created = db::run(&page.state.pool, move |c| {
+        forum::create_thread(c, &user, &input)
+    })
+    .await;
+    match created {
+        Ok((thread, _)) => Ok(redirect(&format!("/t/{}", thread.id))),
+        Err(AppError::NotFound | AppError::Forbidden) => {
+            let mut map = serde_json::Map::new();
+            map.insert("category".into(), page.t("error-category-required").into());
+            new_thread_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ThreadQuery {
+    reply_to: Option<i64>,
+    quote: Option<u8>,
+}
+
+struct ThreadPageData {
+    thread: ThreadRow,
+    category: Category,
+    tags: Vec<String>,
+    last_read: Option<i64>,
+    move_targets: Vec<Category>,
+    reply_to: Option<(i64, String, String)>,
+}
+
+/// The post tree for one viewer, from the cache or rendered now.
+async fn tree_fragment(
+    page: &Page,
+    thread: &ThreadRow,
+    category: &Category,
+) -> Result<Arc<str>, AppError> {
+    let user = page.user()?.clone();
+    let key = FragmentKey {
+        thread_id: thread.id,
+        version: thread.version,
+        lang: page.lang,
+        viewer_id: user.id,
+    };
+    if let Some(hit) = page.state.thread_cache.get(&key) {
+        return Ok(hit);
+    }
+    let state = page.state.clone();
+    let (thread, category, lang) = (thread.clone(), category.clone(), page.lang);
+    let fragment: Arc<str> = db::run(&page.state.pool, move |c| {
+        let all = posts::of_thread(c, thread.id)?;
+        let (placed, final_closes) = tree::layout(&all, MAX_VISUAL_DEPTH);
+        let moderator = authz::allows(&user, Action::Moderate);
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", lang);
+        ctx.insert("opening", &all.first());
+        ctx.insert("replies", &placed);
+        ctx.insert("final_closes", &final_closes);
+        ctx.insert("viewer_id", &user.id);
+        ctx.insert("moderator", &moderator);
+        ctx.insert(
+            "can_reply",
+            &authz::can_post_in(&user, &category, Some(&thread)),
+        );
+        ctx.insert("thread", &thread);
+        ctx.insert("csrf", view::CSRF_MARK);
+        ctx.insert("mark_open", view::MARK_OPEN);
+        ctx.insert("mark_close", view::MARK_CLOSE);
+        Ok(state.tera.render("forum/posts.html", &ctx)?.into())
+    })
+    .await?;
+    page.state.thread_cache.insert(key, fragment.clone());
+    Ok(fragment)
+}
+
+async fn thread_page(
+    page: &Page,
+    id: i64,
+    q: ThreadQuery,
+    status: StatusCode,
+    reply_body: Option<String>,
+    reply_error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let data = db::run(&page.state.pool, move |c| {
+        let (thread, category) = forum::visible_thread(c, &user, id)?;
+        let tags = threads::tags_of(c, &[thread.id])?
+            .remove(&thread.id)
+            .unwrap_or_default();
+        let last_read = threads::last_read(c, user.id, &[thread.id])?
+            .get(&thread.id)
+            .copied();
+        if last_read.is_none_or(|r| r < thread.last_post_id) {
+            threads::mark_read(c, user.id, thread.id, thread.last_post_id)?;
+        }
+        let move_targets = if authz::allows(&user, Action::Moderate) {
+            categories::readable_by(c, user.role)?
+        } else {
+            Vec::new()
+        };
+        let reply_to = match q.reply_to {
+            Some(pid) => posts::find(c, pid)?
+                .filter(|p| p.thread_id == thread.id && !p.deleted && !p.hidden)
+                .map(|p| {
+                    let name = users::find(c, p.author_id)
+                        .ok()
+                        .flatten()
+                        .map(|u| u.name)
+                        .unwrap_or_default();
+                    let quote = if q.quote == Some(1) {
+                        p.body
+                            .lines()
+                            .map(|l| format!("> {l}"))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                            + "\n\n"
+                    } else {
+                        String::new()
+                    };
+                    (p.id, name, quote)
+                }),
+            None => None,
+        };
+        Ok(ThreadPageData {
+            thread,
+            category,
+            tags,
+            last_read,
+            move_targets,
+            reply_to,
+        })
+    })
+    .await?;
+    let fragment = tree_fragment(page, &data.thread, &data.category).await?;
+    let tree_html = view::stamp(&fragment, &page.csrf, data.last_read);
+    let user = page.user()?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("thread", &data.thread);
+    ctx.insert("category", &data.category);
+    ctx.insert("tags", &data.tags);
+    ctx.insert("tree_html", &tree_html);
+    ctx.insert("moderator", &authz::allows(user, Action::Moderate));
+    ctx.insert(
+        "can_reply",
+        &authz::can_post_in(user, &data.category, Some(&data.thread)),
+    );
+    ctx.insert("move_targets", &data.move_targets);
+    ctx.insert(
+        "reply_to",
+        &data.reply_to.as_ref().map(|r| (r.0, r.1.clone())),
+    );
+    let body = reply_body
+        .or_else(|| data.reply_to.as_ref().map(|r| r.2.clone()))
+        .unwrap_or_default();
+    ctx.insert("reply_body", &body);
+    ctx.insert("reply_error", &reply_error);
+    page.render_status(status, "forum/thread.html", ctx)
+}
+
+pub async fn show_thread(
+    page: Page,
+    id: web::Path<i64>,
+    q: web::Query<ThreadQuery>,
+) -> Result<HttpResponse, AppError> {
+    thread_page(
+        &page,
+        id.into_inner(),
+        q.into_inner(),
+        StatusCode::OK,
+        None,
+        None,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ReplyForm {
+    #[serde(default)]
+    body: String,
+    parent_id: Option<String>,
+}
+
+pub async fn reply(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ReplyForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let thread_id = id.into_inner();
+    let parent = form
+        .parent_id
+        .as_deref()
+        .and_then(|p| p.parse::<i64>().ok());
+    let body = match PostBody::parse(&form.body) {
+        Ok(b) => b,
+        Err(e) => {
+            let q = ThreadQuery {
+                reply_to: parent,
+                quote: None,
+            };
+            let msg = Some(e.message(page.lang));
+            return thread_page(
+                &page,
+                thread_id,
+                q,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(form.body),
+                msg,
+            )
+            .await;
+        }
+    };
+    let result = db::run(&page.state.pool, move |c| {
+        forum::reply(c, &user, thread_id, parent, &body)
+    })
+    .await;
+    match result {
+        Ok(post) => Ok(redirect(&format!("/t/{thread_id}#p{}", post.id))),
+        Err(AppError::Conflict { .. }) => {
+            let q = ThreadQuery {
+                reply_to: None,
+                quote: None,
+            };
+            let msg = Some(page.t("forum-locked-notice"));
+            thread_page(
+                &page,
+                thread_id,
+                q,
+                StatusCode::CONFLICT,
+                Some(form.body),
+                msg,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn edit_form(page: Page, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let id = id.into_inner();
+    let post = db::run(&page.state.pool, move |c| {
+        let (post, _, _) = forum::visible_post(c, &user, id)?;
+        if !authz::can_edit_post(&user, &post) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(post)
+    })
+    .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("post", &post);
+    ctx.insert("body", &post.body);
+    ctx.insert("error", &Option::<String>::None);
+    page.render("forum/edit.html", ctx)
+}
+
+#[derive(Deserialize)]
+pub struct EditForm {
+    #[serde(default)]
+    body: String,
+}
+
+pub async fn edit(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<EditForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let id = id.into_inner();
+    match PostBody::parse(&form.body) {
+        Ok(body) => {
+            let post = db::run(&page.state.pool, move |c| {
+                forum::edit_post(c, &user, id, &body)
+            })
+            .await?;
+            Ok(redirect(&format!("/t/{}#p{}", post.thread_id, post.id)))
+        }
+        Err(e) => {
+            let post = db::run(&page.state.pool, move |c| {
+                Ok(forum::visible_post(c, &user, id)?.0)
+            })
+            .await?;
+            let mut ctx = tera::Context::new();
+            ctx.insert("post", &post);
+            ctx.insert("body", &form.body);
+            ctx.insert("error", &Some(e.message(page.lang)));
+            page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "forum/edit.html", ctx)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn delete(
+    page: Page,
+    id: web::Path<i64>,
+    _f: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let id = id.into_inner();
+    let thread_id = db::run(&page.state.pool, move |c| {
+        let (post, _, _) = forum::visible_post(c, &user, id)?;
+        forum::delete_post(c, &user, id)?;
+        Ok(post.thread_id)
+    })
+    .await?;
+    page.flash_next("forum-post-deleted");
+    Ok(redirect(&format!("/t/{thread_id}#p{id}")))
+}
+
+pub async fn history(page: Page, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let id = id.into_inner();
+    let (post, list) = db::run(&page.state.pool, move |c| {
+        let (post, _, _) = forum::visible_post(c, &user, id)?;
+        Ok((post, posts::revisions(c, id)?))
+    })
+    .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("post", &post);
+    ctx.insert("revisions", &list);
+    page.render("forum/history.html", ctx)
+}
+
+#[derive(Deserialize)]
+pub struct ModerateForm {
+    action: String,
+    category: Option<String>,
+}
+
+pub async fn moderate_thread(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ModerateForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let id = id.into_inner();
+    let action = ThreadAction::parse(&form.action, form.category.as_deref())?;
+    db::run(&page.state.pool, move |c| {
+        forum::moderate_thread(c, &user, id, &action)
+    })
+    .await?;
+    page.flash_next("forum-moderated");
+    Ok(redirect(&format!("/t/{id}")))
+}
+
+pub async fn moderate_post(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ModerateForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let id = id.into_inner();
+    let hide = match form.action.as_str() {
+        "hide" => true,
+        "unhide" => false,
+        _ => return Err(AppError::invalid("unknown_action", "use hide or unhide")),
+    };
+    let thread_id = db::run(&page.state.pool, move |c| {
+        let (post, _, _) = forum::visible_post(c, &user, id)?;
+        forum::moderate_post(c, &user, id, hide)?;
+        Ok(post.thread_id)
+    })
+    .await?;
+    page.flash_next("forum-moderated");
+    Ok(redirect(&format!("/t/{thread_id}#p{id}")))
+}
+
+/// A person's page, linked from mentions: who they are and what they wrote
+/// that the viewer may read.
+pub async fn user_page(page: Page, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let viewer = page.user()?.clone();
+    let id = id.into_inner();
+    let (person, items) = db::run(&page.state.pool, move |c| {
+        let person = users::find(c, id)?.ok_or(AppError::NotFound)?;
+        let readable = categories::readable_by(c, viewer.role)?;
+        let mine: Vec<i64> = {
+            use crate::db::schema::threads as t;
+            use diesel::prelude::*;
+            t::table.filter(t::author_id.eq(id)).select(t::id).load(c)?
+        };
+        let filter = ThreadFilter {
+            category_ids: readable.iter().map(|c| c.id).collect(),
+            category: None,
+            tag: None,
+            only_ids: Some(mine),
+            include_hidden: false,
+            pinned_first: false,
+            viewer_id: viewer.id,
+            page: 1,
+            per_page: 20,
+        };
+        Ok((person, threads::list(c, &filter)?.0))
+    })
+    .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert(
+        "person",
+        &serde_json::json!({"id": person.id, "name": person.name, "role": person.role}),
+    );
+    ctx.insert("threads", &items);
+    page.render("forum/user.html", ctx)
+}
