@@ -32,9 +32,13 @@ pub fn supported(code: &str) -> Option<&'static str> {
 }
 
 pub fn negotiate(user_locale: Option<&str>, req: &HttpRequest) -> &'static str {
-    if let Some(l) = user_locale.and_then(supported) {
-        return l;
-    }
+    user_locale
+        .and_then(supported)
+        .unwrap_or_else(|| from_browser(req))
+}
+
+/// The first supported language of the browser's Accept-Language, else English.
+pub fn from_browser(req: &HttpRequest) -> &'static str {
     if let Ok(accept) = AcceptLanguage::parse(req) {
         for pref in accept.ranked() {
             if let Preference::Specific(tag) = pref {

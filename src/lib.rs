@@ -1,6 +1,11 @@
 //! Grapevine: field sales reps share what they hear and see; marketing picks
 //! it up. See ARCHITECTURE.md for the map of modules.
 
+/// A faster allocator than the system's for many small, short-lived
+/// allocations across threads (request handling, rendering).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod api;
 pub mod assets;
 pub mod auth;

@@ -30,6 +30,8 @@ pub struct RunOptions {
     pub workers: usize,
     /// Off in tests, where many servers share one process.
     pub handle_signals: bool,
+    /// Blocking threads per worker (database work, password hashing).
+    pub blocking_threads: usize,
 }
 
 impl Default for RunOptions {
@@ -37,6 +39,10 @@ impl Default for RunOptions {
         RunOptions {
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             handle_signals: true,
+            blocking_threads: std::env::var("GRAPEVINE_BLOCKING_THREADS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(2),
         }
     }
 }
@@ -112,6 +118,9 @@ impl Application {
                 .configure(crate::web::routes)
         })
         .workers(options.workers)
+        // Database work runs on the blocking pool; more threads than
+        // connections only queue on the pool's lock and switch contexts.
+        .worker_max_blocking_threads(options.blocking_threads)
         .shutdown_timeout(30)
         .listen(listener)?;
         if !options.handle_signals {

@@ -36,14 +36,15 @@
     if (!link) return;
     ev.preventDefault();
     var article = link.closest("article.post");
-    parentField.value = link.dataset.reply;
-    if (link.dataset.quote) {
+    parentField.value = article.id.slice(1);
+    if (link.classList.contains("quote-link")) {
       var body = article.querySelector(".body");
       var sel = String(window.getSelection());
       var text = sel && body && body.contains(window.getSelection().anchorNode) ? sel : (body ? body.innerText : "");
       textarea.value = text.trim().split("\n").map(function (l) { return "> " + l; }).join("\n") + "\n\n" + textarea.value;
     }
-    if (heading) heading.textContent = link.textContent + " · " + link.dataset.author;
+    var author = article.querySelector(".post-meta .author");
+    if (heading) heading.textContent = link.textContent + " · " + (author ? author.textContent : "");
     article.insertAdjacentElement("afterend", box);
     box.classList.add("inline-reply");
     if (reset) reset.hidden = false;

@@ -1,5 +1,9 @@
 //! Extractors for the caller: a bearer token or the session cookie. The user
 //! is loaded on every request, so deactivation takes effect at once.
+//!
+//! Reading the credentials needs no database (`Credentials::of`); looking
+//! the user up is a plain function (`lookup`), so a hot page can do it in
+//! the same trip to the database as its own queries.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -9,6 +13,7 @@ use actix_web::http::header;
 use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
 
 use super::{csrf, SESSION_USER};
+use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::{tokens, users, users::User};
 use crate::state::AppState;
@@ -22,52 +27,86 @@ pub struct MaybeUser(pub Option<User>);
 #[derive(Clone)]
 struct Resolved(Option<User>);
 
-fn bearer(req: &HttpRequest) -> Option<Result<String, AppError>> {
-    let value = req.headers().get(header::AUTHORIZATION)?;
-    let text = value.to_str().ok().unwrap_or_default();
-    Some(match text.strip_prefix("Bearer ") {
-        Some(t) if !t.trim().is_empty() => Ok(t.trim().to_string()),
-        _ => Err(AppError::Unauthorized),
-    })
+/// What the request presents, read without the database.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    /// `Some(None)`: an Authorization header that is not a bearer token.
+    token: Option<Option<String>>,
+    session_uid: Option<i64>,
+    /// Already looked up earlier in this request.
+    resolved: Option<Option<User>>,
+}
+
+impl Credentials {
+    pub fn of(req: &HttpRequest) -> Credentials {
+        let resolved = req.extensions().get::<Resolved>().map(|r| r.0.clone());
+        let token = req.headers().get(header::AUTHORIZATION).map(|value| {
+            let text = value.to_str().ok().unwrap_or_default();
+            text.strip_prefix("Bearer ")
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+        });
+        let session_uid = match token {
+            Some(_) => None,
+            None => req.get_session().get::<i64>(SESSION_USER).ok().flatten(),
+        };
+        Credentials {
+            token,
+            session_uid,
+            resolved,
+        }
+    }
+}
+
+/// The active user behind the credentials. A token that is present but
+/// wrong is an error, not an anonymous call.
+pub fn lookup(conn: &mut DbConn, creds: &Credentials) -> Result<Option<User>, AppError> {
+    if let Some(user) = &creds.resolved {
+        return Ok(user.clone());
+    }
+    match &creds.token {
+        Some(Some(token)) => Ok(Some(
+            tokens::authenticate(conn, token)?.ok_or(AppError::Unauthorized)?,
+        )),
+        Some(None) => Err(AppError::Unauthorized),
+        None => match creds.session_uid {
+            Some(id) => Ok(users::find(conn, id)?.filter(|u| u.active)),
+            None => Ok(None),
+        },
+    }
+}
+
+/// After `lookup`: ends a session whose user is gone or deactivated, checks
+/// CSRF on cookie-authenticated API writes, and remembers the user for the
+/// rest of the request.
+pub fn settle(
+    req: &HttpRequest,
+    creds: &Credentials,
+    user: Option<User>,
+) -> Result<Option<User>, AppError> {
+    if creds.resolved.is_none() && creds.session_uid.is_some() {
+        match &user {
+            None => req.get_session().purge(),
+            Some(_) => check_api_csrf(req)?,
+        }
+    }
+    req.extensions_mut().insert(Resolved(user.clone()));
+    Ok(user)
 }
 
 async fn resolve(req: &HttpRequest) -> Result<Option<User>, AppError> {
-    if let Some(Resolved(u)) = req.extensions().get::<Resolved>() {
-        return Ok(u.clone());
+    let creds = Credentials::of(req);
+    if let Some(user) = &creds.resolved {
+        return Ok(user.clone());
     }
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("state missing")))?
         .clone();
-    let user = match bearer(req) {
-        // A token that is present but wrong is an error, not an anonymous call.
-        Some(token) => {
-            let token = token?;
-            let user = db_run(&state, move |c| Ok(tokens::authenticate(c, &token)?)).await?;
-            Some(user.ok_or(AppError::Unauthorized)?)
-        }
-        None => {
-            let session = req.get_session();
-            match session.get::<i64>(SESSION_USER).ok().flatten() {
-                None => None,
-                Some(id) => {
-                    let user = db_run(&state, move |c| Ok(users::find(c, id)?)).await?;
-                    match user.filter(|u| u.active) {
-                        Some(u) => {
-                            check_api_csrf(req)?;
-                            Some(u)
-                        }
-                        None => {
-                            session.purge();
-                            None
-                        }
-                    }
-                }
-            }
-        }
-    };
-    req.extensions_mut().insert(Resolved(user.clone()));
-    Ok(user)
+    let c = creds.clone();
+    let user = crate::db::run(&state.pool, move |conn| lookup(conn, &c)).await?;
+    settle(req, &creds, user)
 }
 
 /// Cookie-authenticated API calls that change state must echo the session's
@@ -82,13 +121,6 @@ fn check_api_csrf(req: &HttpRequest) -> Result<(), AppError> {
         .get(csrf::HEADER)
         .and_then(|v| v.to_str().ok());
     csrf::verify(&req.get_session(), sent)
-}
-
-async fn db_run<T: Send + 'static>(
-    state: &AppState,
-    f: impl FnOnce(&mut crate::db::DbConn) -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    crate::db::run(&state.pool, f).await
 }
 
 impl FromRequest for MaybeUser {

@@ -80,7 +80,8 @@ impl r2d2::ManageConnection for Manager {
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
                 conn.batch_execute(
                     "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16000;",
                 )
                 .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))
@@ -92,8 +93,13 @@ impl r2d2::ManageConnection for Manager {
         conn.ping().map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        // diesel's own check: a connection left mid-transaction after an
+        // error is not reused (no round trip).
+        match conn {
+            DbConn::Postgres(pg) => diesel::r2d2::R2D2Connection::is_broken(pg),
+            DbConn::Sqlite(c) => diesel::r2d2::R2D2Connection::is_broken(c),
+        }
     }
 }
 
@@ -115,8 +121,11 @@ pub fn connect(url: &str, max_size: u32) -> anyhow::Result<Pool> {
         .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", redact(url)))?;
     probe.ping()?;
     drop(probe);
+    // No ping on every checkout: it doubles the queries of a request. A
+    // broken connection shows as a query error and is replaced by r2d2.
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
+        .test_on_check_out(false)
         .connection_timeout(Duration::from_secs(10))
         .build(manager)?;
     Ok(pool)

@@ -82,12 +82,24 @@ pub fn visible_thread(
     user: &User,
     id: i64,
 ) -> Result<(ThreadRow, Category), AppError> {
-    let thread = threads::find(conn, id)?.ok_or(AppError::NotFound)?;
-    let category = categories::find(conn, thread.category_id)?.ok_or(AppError::NotFound)?;
+    let (thread, category, _) = visible_thread_with_read(conn, user, id)?;
+    Ok((thread, category))
+}
+
+/// Like `visible_thread`, with the last post the user had read there; one
+/// query.
+pub fn visible_thread_with_read(
+    conn: &mut DbConn,
+    user: &User,
+    id: i64,
+) -> Result<(ThreadRow, Category, Option<i64>), AppError> {
+    let (thread, category, last_read) =
+        threads::with_category_and_read(conn, id, user.id)?.ok_or(AppError::NotFound)?;
+    let category = Category::from(category);
     if !authz::can_see_thread(user, &category, &thread) {
         return Err(AppError::NotFound);
     }
-    Ok((thread, category))
+    Ok((thread, category, last_read))
 }
 
 /// A post in a thread the user may see; 404 otherwise.

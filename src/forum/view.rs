@@ -1,8 +1,9 @@
-//! The thread page's post tree is the expensive part of the page: it is
-//! rendered once per (thread version, language, viewer) and kept in memory.
-//! The few per-request bits — the CSRF token and "new since your last visit"
-//! markers — are left as placeholders and stamped in with one linear pass.
-//! The version comes from the database, so several instances stay coherent.
+//! A thread page is expensive to render (a tree of posts) and read far more
+//! often than written, so the whole page is rendered once per (thread
+//! version, category, language, viewer) and kept in memory. The per-request
+//! bits — the CSRF token and "new since your last visit" markers — are left
+//! as placeholders and stamped in with one linear pass. The version comes
+//! from the database, so several instances stay coherent.
 
 use std::sync::Arc;
 
@@ -19,9 +20,20 @@ pub const CSRF_MARK: &str = "\u{1}C\u{2}";
 pub struct FragmentKey {
     pub thread_id: i64,
     pub version: i64,
+    /// The category's name and slug, shown on the page.
+    pub category: u64,
     pub lang: &'static str,
-    /// Controls differ per viewer (own posts, moderator tools).
+    /// Controls differ per viewer (own posts) and role (moderator tools).
     pub viewer_id: i64,
+    pub role: crate::domain::Role,
+}
+
+/// A stable digest of what a page shows of its category.
+pub fn digest(parts: &[&str]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
 }
 
 #[derive(Clone)]

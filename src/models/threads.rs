@@ -55,6 +55,37 @@ pub fn insert(conn: &mut DbConn, new: &NewThreadRow) -> QueryResult<ThreadRow> {
         .get_result(conn)
 }
 
+/// A thread with its category row and the viewer's read marker, in one query.
+pub fn with_category_and_read(
+    conn: &mut DbConn,
+    id: i64,
+    viewer_id: i64,
+) -> QueryResult<
+    Option<(
+        ThreadRow,
+        crate::models::categories::CategoryRow,
+        Option<i64>,
+    )>,
+> {
+    // Runs on every thread view: on the concrete connection, where diesel
+    // can reuse the prepared statement.
+    crate::on_each_backend!(conn, |c| threads::table
+        .inner_join(categories::table)
+        .left_join(
+            thread_reads::table.on(thread_reads::thread_id
+                .eq(threads::id)
+                .and(thread_reads::user_id.eq(viewer_id))),
+        )
+        .filter(threads::id.eq(id))
+        .select((
+            ThreadRow::as_select(),
+            crate::models::categories::CategoryRow::as_select(),
+            thread_reads::last_read_post_id.nullable(),
+        ))
+        .first(c)
+        .optional())
+}
+
 /// Records a change to the thread: bumps its version (the page-cache key).
 pub fn touch(conn: &mut DbConn, id: i64) -> QueryResult<()> {
     diesel::update(threads::table.find(id))

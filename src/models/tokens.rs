@@ -37,12 +37,13 @@ pub fn create(conn: &mut DbConn, user_id: i64) -> QueryResult<String> {
 
 /// The active user holding this token, if any.
 pub fn authenticate(conn: &mut DbConn, token: &str) -> QueryResult<Option<User>> {
-    let row: Option<UserRow> = api_tokens::table
+    let hash = hash_token(token);
+    let row: Option<UserRow> = crate::on_each_backend!(conn, |c| api_tokens::table
         .inner_join(users::table)
-        .filter(api_tokens::token_hash.eq(hash_token(token)))
+        .filter(api_tokens::token_hash.eq(&hash))
         .filter(users::active.eq(true))
         .select(UserRow::as_select())
-        .first(conn)
-        .optional()?;
+        .first(c)
+        .optional())?;
     Ok(row.map(User::from))
 }

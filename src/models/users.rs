@@ -108,12 +108,14 @@ pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<User>> {
-    users::table
+    // Runs on every request: on the concrete connection, where diesel can
+    // reuse the prepared statement.
+    crate::on_each_backend!(conn, |c| users::table
         .find(id)
         .select(UserRow::as_select())
-        .first(conn)
-        .optional()
-        .map(|r| r.map(User::from))
+        .first(c)
+        .optional())
+    .map(|r| r.map(User::from))
 }
 
 pub fn find_row_by_email(conn: &mut DbConn, email: &Email) -> QueryResult<Option<UserRow>> {

@@ -4,16 +4,18 @@
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
+use super::page::{PageSeed, PageView};
 use super::{redirect, Page};
 use crate::auth::csrf::CsrfForm;
+use crate::auth::identity::{self, Credentials};
 use crate::authz::{self, Action};
 use crate::db;
 use crate::domain::{FieldErrors, PostBody, Tags, ThreadKind, Title};
 use crate::error::AppError;
-use crate::forum::view::{self, FragmentKey};
+use crate::forum::view;
 use crate::forum::{self, tree, NewThread, ThreadAction, MAX_VISUAL_DEPTH};
 use crate::models::categories::{self, Category};
 use crate::models::threads::{self, ThreadFilter, ThreadRow};
@@ -199,150 +201,168 @@ pub struct ThreadQuery {
     quote: Option<u8>,
 }
 
-struct ThreadPageData {
-    thread: ThreadRow,
-    category: Category,
-    tags: Vec<String>,
-    last_read: Option<i64>,
-    move_targets: Vec<Category>,
-    reply_to: Option<(i64, String, String)>,
+/// What the page shows about the post being answered (no-script path).
+struct ReplyTarget {
+    id: i64,
+    author: String,
+    quote: String,
 }
 
-/// The post tree for one viewer, from the cache or rendered now.
-async fn tree_fragment(
-    page: &Page,
+fn reply_target(
+    conn: &mut db::DbConn,
+    thread_id: i64,
+    q: &ThreadQuery,
+) -> Result<Option<ReplyTarget>, AppError> {
+    let Some(pid) = q.reply_to else {
+        return Ok(None);
+    };
+    let Some(p) =
+        posts::find(conn, pid)?.filter(|p| p.thread_id == thread_id && !p.deleted && !p.hidden)
+    else {
+        return Ok(None);
+    };
+    let author = users::find(conn, p.author_id)?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    let quote = if q.quote == Some(1) {
+        p.body
+            .lines()
+            .map(|l| format!("> {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n\n"
+    } else {
+        String::new()
+    };
+    Ok(Some(ReplyTarget {
+        id: p.id,
+        author,
+        quote,
+    }))
+}
+
+/// Renders the whole thread page with placeholders (see `forum::view`).
+fn render_thread(
+    conn: &mut db::DbConn,
+    view: &PageView,
+    tera: &tera::Tera,
     thread: &ThreadRow,
     category: &Category,
-) -> Result<Arc<str>, AppError> {
-    let user = page.user()?.clone();
-    let key = FragmentKey {
-        thread_id: thread.id,
-        version: thread.version,
-        lang: page.lang,
-        viewer_id: user.id,
-    };
-    if let Some(hit) = page.state.thread_cache.get(&key) {
-        return Ok(hit);
-    }
-    let state = page.state.clone();
-    let (thread, category, lang) = (thread.clone(), category.clone(), page.lang);
-    let fragment: Arc<str> = db::run(&page.state.pool, move |c| {
-        let all = posts::of_thread(c, thread.id)?;
-        let (placed, final_closes) = tree::layout(&all, MAX_VISUAL_DEPTH);
-        let moderator = authz::allows(&user, Action::Moderate);
-        let mut ctx = tera::Context::new();
-        ctx.insert("lang", lang);
-        ctx.insert("opening", &all.first());
-        ctx.insert("replies", &placed);
-        ctx.insert("final_closes", &final_closes);
-        ctx.insert("viewer_id", &user.id);
-        ctx.insert("moderator", &moderator);
-        ctx.insert(
-            "can_reply",
-            &authz::can_post_in(&user, &category, Some(&thread)),
-        );
-        ctx.insert("thread", &thread);
-        ctx.insert("csrf", view::CSRF_MARK);
-        ctx.insert("mark_open", view::MARK_OPEN);
-        ctx.insert("mark_close", view::MARK_CLOSE);
-        Ok(state.tera.render("forum/posts.html", &ctx)?.into())
-    })
-    .await?;
-    page.state.thread_cache.insert(key, fragment.clone());
-    Ok(fragment)
+    extra: tera::Context,
+) -> Result<String, AppError> {
+    let user = view.user.as_ref().ok_or(AppError::Unauthorized)?;
+    let all = posts::of_thread(conn, thread.id)?;
+    let tags = threads::tags_of(conn, &[thread.id])?
+        .remove(&thread.id)
+        .unwrap_or_default();
+    let (placed, final_closes) = tree::layout(&all, MAX_VISUAL_DEPTH);
+    let mut ctx = view.context(view::CSRF_MARK);
+    ctx.insert("opening", &all.first());
+    ctx.insert("replies", &placed);
+    ctx.insert("final_closes", &final_closes);
+    ctx.insert("viewer_id", &user.id);
+    ctx.insert("moderator", &authz::allows(user, Action::Moderate));
+    ctx.insert(
+        "can_reply",
+        &authz::can_post_in(user, category, Some(thread)),
+    );
+    ctx.insert("thread", thread);
+    ctx.insert("category", category);
+    ctx.insert("tags", &tags);
+    ctx.insert("mark_open", view::MARK_OPEN);
+    ctx.insert("mark_close", view::MARK_CLOSE);
+    ctx.insert("reply_to", &Option::<(i64, String)>::None);
+    ctx.insert("reply_body", "");
+    ctx.insert("reply_error", &Option::<String>::None);
+    ctx.extend(extra);
+    Ok(tera.render("forum/thread.html", &ctx)?)
 }
 
+/// The thread page. The hottest page of the product: the caller is looked up
+/// in the same trip to the database as the thread, and a plain view is
+/// served from the page cache (see `forum::view`).
 async fn thread_page(
-    page: &Page,
+    req: &HttpRequest,
     id: i64,
     q: ThreadQuery,
     status: StatusCode,
     reply_body: Option<String>,
     reply_error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let user = page.user()?.clone();
-    let data = db::run(&page.state.pool, move |c| {
-        let (thread, category) = forum::visible_thread(c, &user, id)?;
-        let tags = threads::tags_of(c, &[thread.id])?
-            .remove(&thread.id)
-            .unwrap_or_default();
-        let last_read = threads::last_read(c, user.id, &[thread.id])?
-            .get(&thread.id)
-            .copied();
+    let seed = PageSeed::of(req)?;
+    let creds = Credentials::of(req);
+    let cacheable = status == StatusCode::OK
+        && q.reply_to.is_none()
+        && seed.flash.is_none()
+        && reply_body.is_none();
+    let (prefs, path, flash, state) = (
+        seed.prefs.clone(),
+        seed.path.clone(),
+        seed.flash.clone(),
+        seed.state.clone(),
+    );
+    let lookup_creds = creds.clone();
+    let (user, page) = db::run(&seed.state.pool, move |c| {
+        let Some(user) = identity::lookup(c, &lookup_creds)? else {
+            return Ok((None, None));
+        };
+        let view = PageView {
+            lang: prefs.pick(Some(&user)),
+            user: Some(user.clone()),
+            path,
+            flash,
+        };
+        let (thread, category, last_read) = forum::visible_thread_with_read(c, &user, id)?;
         if last_read.is_none_or(|r| r < thread.last_post_id) {
             threads::mark_read(c, user.id, thread.id, thread.last_post_id)?;
         }
-        let move_targets = if authz::allows(&user, Action::Moderate) {
-            categories::readable_by(c, user.role)?
-        } else {
-            Vec::new()
+        let key = view::FragmentKey {
+            thread_id: thread.id,
+            version: thread.version,
+            category: view::digest(&[&category.name, &category.slug]),
+            lang: view.lang,
+            viewer_id: user.id,
+            role: user.role,
         };
-        let reply_to = match q.reply_to {
-            Some(pid) => posts::find(c, pid)?
-                .filter(|p| p.thread_id == thread.id && !p.deleted && !p.hidden)
-                .map(|p| {
-                    let name = users::find(c, p.author_id)
-                        .ok()
-                        .flatten()
-                        .map(|u| u.name)
-                        .unwrap_or_default();
-                    let quote = if q.quote == Some(1) {
-                        p.body
-                            .lines()
-                            .map(|l| format!("> {l}"))
-                            .collect::<Vec<_>>()
-                            .join("\n")
-                            + "\n\n"
-                    } else {
-                        String::new()
-                    };
-                    (p.id, name, quote)
-                }),
-            None => None,
-        };
-        Ok(ThreadPageData {
-            thread,
-            category,
-            tags,
-            last_read,
-            move_targets,
-            reply_to,
-        })
+        if cacheable {
+            if let Some(hit) = state.thread_cache.get(&key) {
+                return Ok((Some(user), Some((hit, last_read))));
+            }
+        }
+        let mut extra = tera::Context::new();
+        if !cacheable {
+            match reply_target(c, thread.id, &q)? {
+                Some(target) => {
+                    extra.insert("reply_to", &(target.id, target.author));
+                    extra.insert("reply_body", &reply_body.clone().unwrap_or(target.quote));
+                }
+                None => extra.insert("reply_body", &reply_body.clone().unwrap_or_default()),
+            }
+            extra.insert("reply_error", &reply_error);
+        }
+        let html: Arc<str> =
+            render_thread(c, &view, &state.tera, &thread, &category, extra)?.into();
+        if cacheable {
+            state.thread_cache.insert(key, html.clone());
+        }
+        Ok((Some(user), Some((html, last_read))))
     })
     .await?;
-    let fragment = tree_fragment(page, &data.thread, &data.category).await?;
-    let tree_html = view::stamp(&fragment, &page.csrf, data.last_read);
-    let user = page.user()?;
-    let mut ctx = tera::Context::new();
-    ctx.insert("thread", &data.thread);
-    ctx.insert("category", &data.category);
-    ctx.insert("tags", &data.tags);
-    ctx.insert("tree_html", &tree_html);
-    ctx.insert("moderator", &authz::allows(user, Action::Moderate));
-    ctx.insert(
-        "can_reply",
-        &authz::can_post_in(user, &data.category, Some(&data.thread)),
-    );
-    ctx.insert("move_targets", &data.move_targets);
-    ctx.insert(
-        "reply_to",
-        &data.reply_to.as_ref().map(|r| (r.0, r.1.clone())),
-    );
-    let body = reply_body
-        .or_else(|| data.reply_to.as_ref().map(|r| r.2.clone()))
-        .unwrap_or_default();
-    ctx.insert("reply_body", &body);
-    ctx.insert("reply_error", &reply_error);
-    page.render_status(status, "forum/thread.html", ctx)
+    identity::settle(req, &creds, user)?;
+    let (html, last_read) = page.ok_or(AppError::Unauthorized)?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(view::stamp(&html, &seed.csrf, last_read)))
 }
 
 pub async fn show_thread(
-    page: Page,
+    req: HttpRequest,
     id: web::Path<i64>,
     q: web::Query<ThreadQuery>,
 ) -> Result<HttpResponse, AppError> {
     thread_page(
-        &page,
+        &req,
         id.into_inner(),
         q.into_inner(),
         StatusCode::OK,
@@ -360,6 +380,7 @@ pub struct ReplyForm {
 }
 
 pub async fn reply(
+    req: HttpRequest,
     page: Page,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<ReplyForm>,
@@ -379,7 +400,7 @@ pub async fn reply(
             };
             let msg = Some(e.message(page.lang));
             return thread_page(
-                &page,
+                &req,
                 thread_id,
                 q,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -402,7 +423,7 @@ pub async fn reply(
             };
             let msg = Some(page.t("forum-locked-notice"));
             thread_page(
-                &page,
+                &req,
                 thread_id,
                 q,
                 StatusCode::CONFLICT,
@@ -580,4 +601,115 @@ pub async fn user_page(page: Page, id: web::Path<i64>) -> Result<HttpResponse, A
     );
     ctx.insert("threads", &items);
     page.render("forum/user.html", ctx)
+}
+
+/// A confirmation page for one action (delete, hide, move): keeps the post
+/// list light and gives no-script users a safe two-step action.
+struct Confirm<'a> {
+    heading: String,
+    excerpt: String,
+    action: String,
+    fields: Vec<(&'a str, String)>,
+    submit: String,
+    danger: bool,
+    back: String,
+}
+
+fn render_confirm(
+    page: &Page,
+    c: Confirm,
+    choices: Option<(&[Category], &str, String)>,
+) -> Result<HttpResponse, AppError> {
+    let mut ctx = tera::Context::new();
+    ctx.insert("heading", &c.heading);
+    ctx.insert("excerpt", &c.excerpt);
+    ctx.insert("action", &c.action);
+    ctx.insert("fields", &c.fields);
+    ctx.insert("submit", &c.submit);
+    ctx.insert("danger", &c.danger);
+    ctx.insert("back", &c.back);
+    match choices {
+        Some((list, current, label)) => {
+            ctx.insert("choices", list);
+            ctx.insert("current", current);
+            ctx.insert("choice_name", "category");
+            ctx.insert("choice_label", &label);
+        }
+        None => ctx.insert("choices", &Vec::<Category>::new()),
+    }
+    page.render("forum/confirm.html", ctx)
+}
+
+pub async fn delete_confirm(page: Page, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let id = id.into_inner();
+    let post = db::run(&page.state.pool, move |c| {
+        let (post, _, _) = forum::visible_post(c, &user, id)?;
+        if !authz::can_delete_post(&user, &post) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(post)
+    })
+    .await?;
+    let confirm = Confirm {
+        heading: page.t("forum-delete-confirm"),
+        excerpt: crate::markdown::excerpt(&post.body, 300),
+        action: format!("/posts/{id}/delete"),
+        fields: vec![],
+        submit: page.t("forum-delete"),
+        danger: true,
+        back: format!("/t/{}#p{id}", post.thread_id),
+    };
+    render_confirm(&page, confirm, None)
+}
+
+pub async fn moderate_post_confirm(
+    page: Page,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    page.require(Action::Moderate)?;
+    let id = id.into_inner();
+    let (post, _, _) =
+        db::run(&page.state.pool, move |c| forum::visible_post(c, &user, id)).await?;
+    let (action, label) = if post.hidden {
+        ("unhide", "forum-unhide")
+    } else {
+        ("hide", "forum-hide")
+    };
+    let confirm = Confirm {
+        heading: page.t(label),
+        excerpt: crate::markdown::excerpt(&post.body, 300),
+        action: format!("/posts/{id}/moderate"),
+        fields: vec![("action", action.to_string())],
+        submit: page.t(label),
+        danger: !post.hidden,
+        back: format!("/t/{}#p{id}", post.thread_id),
+    };
+    render_confirm(&page, confirm, None)
+}
+
+pub async fn move_form(page: Page, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    page.require(Action::Moderate)?;
+    let id = id.into_inner();
+    let (thread, category, targets) = db::run(&page.state.pool, move |c| {
+        let (thread, category) = forum::visible_thread(c, &user, id)?;
+        Ok((thread, category, categories::readable_by(c, user.role)?))
+    })
+    .await?;
+    let confirm = Confirm {
+        heading: format!("{} · {}", page.t("forum-action-move"), thread.title),
+        excerpt: String::new(),
+        action: format!("/t/{id}/moderate"),
+        fields: vec![("action", "move".to_string())],
+        submit: page.t("forum-action-move"),
+        danger: false,
+        back: format!("/t/{id}"),
+    };
+    render_confirm(
+        &page,
+        confirm,
+        Some((&targets, &category.slug, page.t("forum-move-to"))),
+    )
 }

@@ -52,7 +52,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/t/{id}/moderate", web::post().to(forum::moderate_thread))
             .route("/posts/{id}/edit", web::get().to(forum::edit_form))
             .route("/posts/{id}/edit", web::post().to(forum::edit))
+            .route("/posts/{id}/delete", web::get().to(forum::delete_confirm))
             .route("/posts/{id}/delete", web::post().to(forum::delete))
+            .route(
+                "/posts/{id}/moderate",
+                web::get().to(forum::moderate_post_confirm),
+            )
+            .route("/t/{id}/move", web::get().to(forum::move_form))
             .route("/posts/{id}/history", web::get().to(forum::history))
             .route("/posts/{id}/moderate", web::post().to(forum::moderate_post))
             .route("/users/{id}", web::get().to(forum::user_page))

@@ -1,5 +1,9 @@
 //! Everything a page template needs about the request: language, user,
 //! CSRF token, a one-shot flash message.
+//!
+//! `PageSeed` is what can be read without the database; `finish` adds the
+//! user. The `Page` extractor does both; a hot page can look the user up in
+//! the same trip to the database as its own queries (see `web::forum`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,6 +19,118 @@ use crate::state::AppState;
 
 const SESSION_FLASH: &str = "flash";
 pub(crate) const SESSION_LANG: &str = "lang";
+
+/// The language preferences that don't need the user: a choice made in this
+/// session, then the browser's.
+#[derive(Clone, Debug)]
+pub struct LangPrefs {
+    chosen: Option<&'static str>,
+    browser: &'static str,
+}
+
+impl LangPrefs {
+    /// The user's own setting wins over both.
+    pub fn pick(&self, user: Option<&User>) -> &'static str {
+        user.and_then(|u| u.locale.as_deref())
+            .and_then(crate::i18n::supported)
+            .or(self.chosen)
+            .unwrap_or(self.browser)
+    }
+}
+
+/// What a page knows about its request, without the session handle: `Send`,
+/// so it can travel into database closures that render.
+#[derive(Clone, Debug)]
+pub struct PageView {
+    pub lang: &'static str,
+    pub user: Option<User>,
+    pub path: String,
+    pub flash: Option<String>,
+}
+
+impl PageView {
+    /// The base template context, with `csrf` as given (the real token, or a
+    /// placeholder for a page that is cached and stamped per request).
+    pub fn context(&self, csrf: &str) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert("lang", self.lang);
+        ctx.insert("csrf", csrf);
+        ctx.insert("path", &self.path);
+        ctx.insert("flash", &self.flash);
+        ctx.insert("user", &self.user);
+        let is_admin = self
+            .user
+            .as_ref()
+            .is_some_and(|u| authz::allows(u, Action::ManageUsers));
+        ctx.insert("can_manage_users", &is_admin);
+        ctx
+    }
+}
+
+pub struct PageSeed {
+    pub prefs: LangPrefs,
+    pub csrf: String,
+    pub path: String,
+    pub flash: Option<String>,
+    pub session: Session,
+    pub state: web::Data<AppState>,
+}
+
+impl PageSeed {
+    pub fn of(req: &HttpRequest) -> Result<PageSeed, AppError> {
+        let session = req.get_session();
+        let state = req
+            .app_data::<web::Data<AppState>>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("state missing")))?;
+        let chosen = session
+            .get::<String>(SESSION_LANG)
+            .ok()
+            .flatten()
+            .and_then(|l| crate::i18n::supported(&l));
+        Ok(PageSeed {
+            prefs: LangPrefs {
+                chosen,
+                browser: crate::i18n::from_browser(req),
+            },
+            csrf: csrf::token(&session),
+            path: req.uri().to_string(),
+            // `remove` marks the session changed even when the key is absent,
+            // which would re-encrypt and re-send the cookie on every page.
+            flash: match session.get::<String>(SESSION_FLASH) {
+                Ok(Some(f)) => {
+                    session.remove(SESSION_FLASH);
+                    Some(f)
+                }
+                _ => None,
+            },
+            session,
+            state,
+        })
+    }
+
+    pub fn view(&self, user: Option<User>) -> PageView {
+        PageView {
+            lang: self.prefs.pick(user.as_ref()),
+            user,
+            path: self.path.clone(),
+            flash: self.flash.clone(),
+        }
+    }
+
+    pub fn finish(self, user: Option<User>) -> Page {
+        let view = self.view(user);
+        Page {
+            lang: view.lang,
+            user: view.user,
+            csrf: self.csrf,
+            path: view.path,
+            flash: view.flash,
+            session: self.session,
+            state: self.state,
+        }
+    }
+}
 
 pub struct Page {
     pub lang: &'static str,
@@ -35,26 +151,7 @@ impl FromRequest for Page {
         let user = MaybeUser::from_request(&req, payload);
         Box::pin(async move {
             let MaybeUser(user) = user.await?;
-            let session = req.get_session();
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .cloned()
-                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("state missing")))?;
-            let chosen = session.get::<String>(SESSION_LANG).ok().flatten();
-            let preferred = user.as_ref().and_then(|u| u.locale.clone()).or(chosen);
-            let lang = crate::i18n::negotiate(preferred.as_deref(), &req);
-            let flash = session
-                .remove_as::<String>(SESSION_FLASH)
-                .and_then(Result::ok);
-            Ok(Page {
-                lang,
-                csrf: csrf::token(&session),
-                path: req.uri().to_string(),
-                user,
-                flash,
-                session,
-                state,
-            })
+            Ok(PageSeed::of(&req)?.finish(user))
         })
     }
 }
@@ -81,19 +178,17 @@ impl Page {
         let _ = self.session.insert(SESSION_FLASH, self.t(key));
     }
 
+    pub fn view(&self) -> PageView {
+        PageView {
+            lang: self.lang,
+            user: self.user.clone(),
+            path: self.path.clone(),
+            flash: self.flash.clone(),
+        }
+    }
+
     pub fn context(&self) -> tera::Context {
-        let mut ctx = tera::Context::new();
-        ctx.insert("lang", self.lang);
-        ctx.insert("csrf", &self.csrf);
-        ctx.insert("path", &self.path);
-        ctx.insert("flash", &self.flash);
-        ctx.insert("user", &self.user);
-        let is_admin = self
-            .user
-            .as_ref()
-            .is_some_and(|u| authz::allows(u, Action::ManageUsers));
-        ctx.insert("can_manage_users", &is_admin);
-        ctx
+        self.view().context(&self.csrf)
     }
 
     pub fn render(&self, template: &str, ctx: tera::Context) -> Result<HttpResponse, AppError> {

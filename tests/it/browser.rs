@@ -205,7 +205,7 @@ mod forum_pages {
     async fn post_ids(b: &Browser) -> Vec<i64> {
         let v = b
             .client
-            .execute("return Array.from(document.querySelectorAll('article.post')).map(a => Number(a.dataset.postId))", vec![])
+            .execute("return Array.from(document.querySelectorAll('article.post')).map(a => Number(a.id.slice(1)))", vec![])
             .await
             .unwrap();
         serde_json::from_value(v).unwrap()

@@ -249,3 +249,103 @@ fn bad_database_url_is_one_clear_line() {
         "{err}"
     );
 }
+
+/// The binary alone, in an empty folder, serves pages with their CSS: the
+/// templates, static files and migrations are embedded.
+#[actix_web::test]
+async fn binary_in_an_empty_folder_serves_pages_with_css() {
+    let dir = tempfile::tempdir().unwrap();
+    let exe = dir.path().join("grapevine");
+    std::fs::copy(env!("CARGO_BIN_EXE_grapevine"), &exe).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(&exe)
+        .current_dir(dir.path())
+        .env_remove("GRAPEVINE_DATA_DIR")
+        .env_remove("GRAPEVINE_DATABASE_URL")
+        .env("GRAPEVINE_BIND", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    // Read stdout on a thread: the server never closes it while it runs.
+    let stdout = child.stdout.take().unwrap();
+    let (tx, lines) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let _guard = Kill(child);
+    let base = format!("http://127.0.0.1:{port}");
+    let c = client();
+    wait_until(
+        std::time::Duration::from_secs(20),
+        "the server to answer",
+        || {
+            let c = c.clone();
+            let url = format!("{base}/healthz");
+            async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+        },
+    )
+    .await;
+    let login = c
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let doc = scraper::Html::parse_document(&login);
+    let sel = scraper::Selector::parse(r#"link[rel="stylesheet"]"#).unwrap();
+    let href = doc
+        .select(&sel)
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    let css = c.get(format!("{base}{href}")).send().await.unwrap();
+    assert_eq!(css.status(), 200);
+    assert_eq!(css.headers()["content-type"], "text/css");
+    assert!(css.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    assert!(css.text().await.unwrap().contains("--accent"));
+    assert!(
+        dir.path().join("data/grapevine.db").exists(),
+        "the data dir was created beside it"
+    );
+    assert!(dir.path().join("data/secret.key").exists());
+    // First start tells how to get in.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(l) if l.contains(&format!("{base}/setup?token=gv_")) => break,
+            Ok(l) => seen.push(l),
+            Err(_) => panic!("no setup link printed; stdout so far: {seen:?}"),
+        }
+    }
+}

@@ -122,6 +122,7 @@ pub async fn spawn_app(db: Db) -> TestApp {
         RunOptions {
             workers: 2,
             handle_signals: false,
+            ..RunOptions::default()
         },
     )
     .await

@@ -1,0 +1,267 @@
+//! Thread page throughput: `GET /t/{id}` of a thread with 200 nested replies
+//! at 64 concurrent connections, beside a trivial actix-web handler measured
+//! in the same run on the same machine. Needs `wrk` (apt-get install wrk).
+//!
+//!     cargo bench --bench thread_page                       # SQLite
+//!     GRAPEVINE_BENCH_PG=postgres://postgres@127.0.0.1:5432/postgres \
+//!         cargo bench --bench thread_page                   # and PostgreSQL
+//!
+//! GRAPEVINE_BENCH_SECS sets the duration of each run (default 10).
+
+use std::process::Command;
+use std::sync::mpsc;
+
+use diesel::prelude::*;
+use grapevine::config::Settings;
+use grapevine::domain::{Email, NewPassword, PersonName, PostBody, Role, Tags, ThreadKind, Title};
+use grapevine::startup::{Application, RunOptions};
+use rand::{Rng, SeedableRng};
+
+const PASSWORD: &str = "benchmark password";
+
+fn spawn_grapevine(database_url: String, dir: &std::path::Path) -> u16 {
+    let settings = Settings {
+        data_dir: dir.to_path_buf(),
+        database_url,
+        bind: "127.0.0.1:0".parse().unwrap(),
+        base_url: "http://127.0.0.1".into(),
+        smtp_url: None,
+        mail_from: "grapevine@localhost".into(),
+        secret_key: vec![9u8; 64],
+    };
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let app = Application::build(
+                settings,
+                RunOptions {
+                    workers: 2,
+                    handle_signals: false,
+                    ..RunOptions::default()
+                },
+            )
+            .await
+            .expect("grapevine starts");
+            tx.send(app.port()).unwrap();
+            app.run_until_stopped().await.unwrap();
+        })
+    });
+    rx.recv().unwrap()
+}
+
+fn spawn_trivial() -> u16 {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let server = actix_web::HttpServer::new(|| {
+                actix_web::App::new().route("/", actix_web::web::get().to(|| async { "ok" }))
+            })
+            .workers(2)
+            .bind("127.0.0.1:0")
+            .unwrap();
+            tx.send(server.addrs()[0].port()).unwrap();
+            server.run().await.unwrap();
+        })
+    });
+    rx.recv().unwrap()
+}
+
+/// A thread whose 200 replies form a random tree (seeded, so every run and
+/// both databases get the same shape).
+fn seed(url: &str) -> (i64, usize) {
+    let pool = grapevine::db::connect(url, 2).unwrap();
+    let mut conn = pool.get().unwrap();
+    grapevine::db::run_migrations(&mut conn).unwrap();
+    let new = grapevine::models::users::NewUser {
+        email: Email::parse("bench@example.com").unwrap(),
+        name: PersonName::parse("Bench Rep").unwrap(),
+        role: Role::Rep,
+        locale: None,
+    };
+    let user =
+        grapevine::models::users::create(&mut conn, &new, &NewPassword::parse(PASSWORD).unwrap())
+            .unwrap();
+    let input = grapevine::forum::NewThread {
+        category: "customers".into(),
+        title: Title::parse("A busy thread with 200 nested replies").unwrap(),
+        body: PostBody::parse(
+            "The opening post, with **Markdown** and a [link](https://example.com).",
+        )
+        .unwrap(),
+        kind: ThreadKind::Anecdote,
+        tags: Tags::parse(&["benchmark"]).unwrap(),
+    };
+    let (thread, opening) = grapevine::forum::create_thread(&mut conn, &user, &input).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let mut ids = vec![opening.id];
+    let mut max_depth = 0;
+    for i in 0..200 {
+        // Favour recent posts as parents, so the tree gets deep as well as wide.
+        let pick = if rng.gen_bool(0.6) {
+            ids.len() - 1 - rng.gen_range(0..ids.len().min(3))
+        } else {
+            rng.gen_range(0..ids.len())
+        };
+        let body = PostBody::parse(&format!(
+            "Reply {i}: the customer said *something* about pricing, see the brochure.\n\n- point one\n- point two"
+        ))
+        .unwrap();
+        let post =
+            grapevine::forum::reply(&mut conn, &user, thread.id, Some(ids[pick]), &body).unwrap();
+        max_depth = max_depth.max(post.depth as usize);
+        ids.push(post.id);
+    }
+    (thread.id, max_depth)
+}
+
+fn create_pg_database(admin: &str) -> String {
+    let name = format!("gv_bench_{}", rand::thread_rng().gen::<u32>());
+    let mut conn = diesel::PgConnection::establish(admin).expect("connect to PostgreSQL");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .unwrap();
+    let cut = admin.rfind('/').unwrap();
+    format!("{}/{name}", &admin[..cut])
+}
+
+fn session_cookie(port: u16) -> String {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let c = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let res = c.get(format!("{base}/login")).send().await.unwrap();
+        let cookie = res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let html = res.text().await.unwrap();
+        let csrf = html
+            .split("name=\"_csrf\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        let res = c
+            .post(format!("{base}/login"))
+            .header("cookie", &cookie)
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("email", "bench@example.com"),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303, "bench user signs in");
+        res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string()
+    })
+}
+
+struct WrkResult {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+fn to_ms(v: &str) -> f64 {
+    let (num, unit) = v.split_at(v.find(|c: char| c.is_alphabetic()).unwrap_or(v.len()));
+    let n: f64 = num.parse().unwrap_or(f64::NAN);
+    match unit {
+        "us" => n / 1000.0,
+        "ms" => n,
+        "s" => n * 1000.0,
+        _ => f64::NAN,
+    }
+}
+
+fn wrk(url: &str, cookie: Option<&str>, secs: u32) -> WrkResult {
+    let mut cmd = Command::new("wrk");
+    cmd.args(["-t2", "-c64", &format!("-d{secs}s"), "--latency"]);
+    if let Some(c) = cookie {
+        cmd.args(["-H", &format!("Cookie: {c}")]);
+    }
+    let out = cmd
+        .arg(url)
+        .output()
+        .expect("wrk is installed (apt-get install wrk)");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(!text.contains("Non-2xx"), "errors during the run:\n{text}");
+    let field = |prefix: &str| -> String {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or_else(|| panic!("no {prefix} in wrk output:\n{text}"))
+            .to_string()
+    };
+    WrkResult {
+        rps: field("Requests/sec:").parse().unwrap(),
+        p50_ms: to_ms(&field("50%")),
+        p99_ms: to_ms(&field("99%")),
+    }
+}
+
+fn main() {
+    let secs: u32 = std::env::var("GRAPEVINE_BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let trivial_port = spawn_trivial();
+    let mut rows = Vec::new();
+    let trivial = wrk(&format!("http://127.0.0.1:{trivial_port}/"), None, secs);
+    rows.push((
+        "trivial actix-web handler".to_string(),
+        trivial.rps,
+        trivial.p50_ms,
+        trivial.p99_ms,
+        100.0,
+    ));
+
+    let mut backends = vec![("SQLite", None)];
+    if let Ok(pg) = std::env::var("GRAPEVINE_BENCH_PG") {
+        backends.push(("PostgreSQL", Some(pg)));
+    }
+    for (name, pg) in backends {
+        let dir = tempfile::tempdir().unwrap();
+        let url = match pg {
+            Some(admin) => create_pg_database(&admin),
+            None => format!("sqlite://{}", dir.path().join("bench.db").display()),
+        };
+        let (thread, depth) = seed(&url);
+        let port = spawn_grapevine(url, dir.path());
+        let cookie = session_cookie(port);
+        let r = wrk(
+            &format!("http://127.0.0.1:{port}/t/{thread}"),
+            Some(&cookie),
+            secs,
+        );
+        rows.push((
+            format!("thread page, 200 nested replies (depth {depth}), {name}"),
+            r.rps,
+            r.p50_ms,
+            r.p99_ms,
+            100.0 * r.rps / trivial.rps,
+        ));
+    }
+    println!("\n| what (wrk -t2 -c64, {secs} s) | requests/s | p50 | p99 | % of trivial |");
+    println!("|---|---:|---:|---:|---:|");
+    for (what, rps, p50, p99, pct) in rows {
+        println!("| {what} | {rps:.0} | {p50:.2} ms | {p99:.2} ms | {pct:.1}% |");
+    }
+}
