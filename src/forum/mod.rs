@@ -116,6 +116,29 @@ pub fn visible_post(
     Ok((post, thread, category))
 }
 
+/// A thread as readers get it: the thread, its category, every post in
+/// tree order and its tags. Three queries, whatever the number of posts.
+pub struct LoadedThread {
+    pub thread: ThreadRow,
+    pub category: Category,
+    pub posts: Vec<posts::PostView>,
+    pub tags: Vec<String>,
+}
+
+pub fn load_thread(conn: &mut DbConn, user: &User, id: i64) -> Result<LoadedThread, AppError> {
+    let (thread, category) = visible_thread(conn, user, id)?;
+    let posts = posts::of_thread(conn, thread.id)?;
+    let tags = threads::tags_of(conn, &[thread.id])?
+        .remove(&thread.id)
+        .unwrap_or_default();
+    Ok(LoadedThread {
+        thread,
+        category,
+        posts,
+        tags,
+    })
+}
+
 pub fn thread_topics(category: &Category, thread_id: i64) -> Vec<String> {
     vec![
         "all".to_string(),

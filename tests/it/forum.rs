@@ -900,3 +900,120 @@ async fn mentions_link_to_users(db: Db) {
     let events = app.with_conn(|c| events::after(c, 0, 10).unwrap());
     assert_eq!(events[0].payload["mentions"], json!([ann.id]));
 }
+
+db_test!(
+    thread_loads_in_constant_queries,
+    confirmation_pages_delete_hide_and_move
+);
+
+/// Loading a thread costs the same number of queries with 10 posts or 1,000.
+async fn thread_loads_in_constant_queries(db: Db) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use diesel::connection::{Connection, InstrumentationEvent};
+    use grapevine::domain::PostBody;
+
+    let app = spawn_app(db).await;
+    let (api, user) = app.api_user("rep@example.com", Role::Rep);
+    let small = api.thread("customers", "Small thread", "x").await;
+    let big = api.thread("customers", "Big thread", "x").await;
+    {
+        let mut conn = app.conn();
+        let body = PostBody::parse("a reply").unwrap();
+        let mut parent = None;
+        for i in 0..999 {
+            let p = grapevine::forum::reply(&mut conn, &user, big, parent, &body).unwrap();
+            parent = if i % 4 == 3 { None } else { Some(p.id) };
+        }
+        for _ in 0..9 {
+            grapevine::forum::reply(&mut conn, &user, small, None, &body).unwrap();
+        }
+    }
+    let pool = grapevine::db::connect(&app.db.url, 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    let queries = Arc::new(AtomicUsize::new(0));
+    let counter = queries.clone();
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let mut count = |id: i64| {
+        queries.store(0, Ordering::SeqCst);
+        let loaded = grapevine::forum::load_thread(&mut conn, &user, id).unwrap();
+        (loaded.posts.len(), queries.load(Ordering::SeqCst))
+    };
+    let (small_posts, small_queries) = count(small);
+    let (big_posts, big_queries) = count(big);
+    assert_eq!((small_posts, big_posts), (10, 1000));
+    assert_eq!(small_queries, big_queries, "queries do not grow with posts");
+    assert!(big_queries <= 3, "{big_queries} queries");
+    // The API answers the 1,000-post thread as one tree.
+    let (status, t) = api.get(&format!("/threads/{big}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(t["reply_count"], 999);
+}
+
+async fn confirmation_pages_delete_hide_and_move(db: Db) {
+    let app = spawn_app(db).await;
+    let (rep_api, _) = app.api_user("rep@example.com", Role::Rep);
+    let id = rep_api.thread("customers", "Confirm pages", "root").await;
+    let mine = rep_api.reply(id, None, "my reply to delete").await;
+    let theirs = rep_api.reply(id, None, "a reply to hide").await;
+
+    let rep = client();
+    app.login(&rep, "rep@example.com", PASSWORD).await;
+    let (status, html) = app.get_html(&rep, &format!("/posts/{mine}/delete")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("my reply to delete"),
+        "the page shows what will be deleted"
+    );
+    let res = app
+        .post_form(
+            &rep,
+            &format!("/posts/{mine}/delete"),
+            &format!("/posts/{mine}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, t) = rep_api.get(&format!("/threads/{id}")).await;
+    assert_eq!(t["post"]["replies"][0]["deleted"], true);
+    // Reps cannot reach the moderation pages.
+    assert_eq!(
+        app.get_html(&rep, &format!("/posts/{theirs}/moderate"))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(app.get_html(&rep, &format!("/t/{id}/move")).await.0, 403);
+
+    let (m, _) = app.signed_in("mkt@example.com", Role::Marketer).await;
+    let res = app
+        .post_form(
+            &m,
+            &format!("/posts/{theirs}/moderate"),
+            &format!("/posts/{theirs}/moderate"),
+            &[("action", "hide")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, t) = rep_api.get(&format!("/threads/{id}")).await;
+    assert_eq!(t["post"]["replies"][1]["hidden"], true);
+    let (status, html) = app.get_html(&m, &format!("/t/{id}/move")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("value=\"market-rumors\""));
+    let res = app
+        .post_form(
+            &m,
+            &format!("/t/{id}/move"),
+            &format!("/t/{id}/moderate"),
+            &[("action", "move"), ("category", "market-rumors")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, t) = rep_api.get(&format!("/threads/{id}")).await;
+    assert_eq!(t["category"], "market-rumors");
+}
