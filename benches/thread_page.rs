@@ -90,6 +90,9 @@ fn seed(url: &str) -> (i64, usize) {
         .unwrap(),
         kind: ThreadKind::Anecdote,
         tags: Tags::parse(&["benchmark"]).unwrap(),
+        accounts: Vec::new(),
+        competitors: Vec::new(),
+        links_by_name: false,
     };
     let (thread, opening) = grapevine::forum::create_thread(&mut conn, &user, &input).unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);

@@ -18,13 +18,15 @@ pub enum Action {
     ManageCategories,
     /// Pin, lock, move, hide and restore threads and posts; edit any post.
     Moderate,
+    /// Create and edit accounts and competitors, import accounts.
+    ManageCrm,
 }
 
 /// The lowest role allowed to perform the action.
 fn minimum_role(action: Action) -> Role {
     match action {
         Action::ManageUsers | Action::ReadAuditLog | Action::ManageCategories => Role::Admin,
-        Action::Moderate => Role::Marketer,
+        Action::Moderate | Action::ManageCrm => Role::Marketer,
     }
 }
 

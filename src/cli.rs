@@ -38,6 +38,22 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// CRM accounts.
+    Accounts {
+        #[command(subcommand)]
+        command: AccountsCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AccountsCommand {
+    /// Import or update accounts from a CSV file (columns external_id, name,
+    /// and optionally domain, industry, owner_email). A file with any invalid
+    /// row imports nothing.
+    Import {
+        /// The CSV file (UTF-8, comma-separated, a header row).
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -68,6 +84,9 @@ pub enum TokenCommand {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
     match cli.command.unwrap_or(Command::Serve) {
+        Command::Accounts {
+            command: AccountsCommand::Import { file },
+        } => import_accounts(&settings, &file),
         Command::Serve => serve(settings),
         Command::Migrate => {
             let pool = db::connect(&settings.database_url, 1)?;
@@ -119,6 +138,23 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn import_accounts(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    use crate::crm::import;
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let rows = import::parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let mut conn = migrated(settings)?;
+    let bar = indicatif::ProgressBar::new(rows.len() as u64);
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let summary = import::import(&mut conn, &rows, &|done| bar.set_position(done as u64))
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    bar.finish_and_clear();
+    println!("{} rows: {summary}", rows.len());
+    Ok(())
 }
 
 fn migrated(settings: &Settings) -> anyhow::Result<db::PooledConn> {

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod authz;
 pub mod cli;
 pub mod config;
+pub mod crm;
 pub mod db;
 pub mod domain;
 pub mod error;

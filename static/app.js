@@ -59,3 +59,86 @@
     reset.hidden = true;
   });
 })();
+
+// Type-ahead picker for account and competitor fields: suggestions from the
+// API as you type; choosing one puts its key in the comma-separated field.
+// Without script the field is plain text (keys or exact names).
+(function () {
+  "use strict";
+  document.querySelectorAll("input[data-picker]").forEach(function (input) {
+    var kind = input.dataset.picker;
+    var wrap = document.createElement("div");
+    wrap.className = "picker";
+    input.parentNode.insertBefore(wrap, input);
+    wrap.appendChild(input);
+    var list = document.createElement("ul");
+    list.className = "picker-list";
+    list.id = input.id + "-suggestions";
+    list.setAttribute("role", "listbox");
+    list.hidden = true;
+    wrap.appendChild(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+    var timer = null, active = -1;
+
+    function parts() { return input.value.split(","); }
+    function current() { return parts().pop().trim(); }
+    function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; }
+    function choose(key) {
+      var p = parts(); p.pop();
+      p = p.map(function (s) { return s.trim(); }).filter(Boolean);
+      if (p.indexOf(key) < 0) p.push(key);
+      input.value = p.join(", ") + ", ";
+      close();
+      input.focus();
+    }
+    function show(items) {
+      list.innerHTML = "";
+      items.forEach(function (it, i) {
+        var li = document.createElement("li");
+        li.setAttribute("role", "option");
+        li.id = list.id + "-" + i;
+        li.dataset.key = it.key;
+        li.textContent = it.label;
+        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(it.key); });
+        list.appendChild(li);
+      });
+      list.hidden = items.length === 0;
+      input.setAttribute("aria-expanded", items.length ? "true" : "false");
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = current();
+      if (q.length < 1) { close(); return; }
+      timer = setTimeout(function () {
+        fetch("/api/v1/" + kind + "?q=" + encodeURIComponent(q), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (rows) {
+            show(rows.map(function (r) {
+              return kind === "accounts"
+                ? { key: r.external_id, label: r.name + " · " + r.external_id + (r.domain ? " · " + r.domain : "") }
+                : { key: r.slug, label: r.name };
+            }));
+          })
+          .catch(close);
+      }, 150);
+    });
+    input.addEventListener("keydown", function (ev) {
+      var items = list.querySelectorAll("li");
+      if (list.hidden || !items.length) return;
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        ev.preventDefault();
+        active = (active + (ev.key === "ArrowDown" ? 1 : items.length - 1)) % items.length;
+        items.forEach(function (li, i) { li.setAttribute("aria-selected", i === active ? "true" : "false"); });
+        input.setAttribute("aria-activedescendant", items[active].id);
+      } else if (ev.key === "Enter" && active >= 0) {
+        ev.preventDefault();
+        choose(items[active].dataset.key);
+      } else if (ev.key === "Escape") {
+        close();
+      }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 100); });
+  });
+})();

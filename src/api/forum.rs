@@ -168,13 +168,13 @@ pub struct ThreadDetail {
 }
 
 fn thread_detail(conn: &mut db::DbConn, user: &User, id: i64) -> Result<ThreadDetail, AppError> {
-    let (thread, category) = forum::visible_thread(conn, user, id)?;
-    let all = posts::of_thread(conn, thread.id)?;
-    let moderator = authz::allows(user, Action::Moderate);
-    let post = api_tree(&all, moderator).ok_or(AppError::NotFound)?;
-    let tags = threads::tags_of(conn, &[thread.id])?
+    let loaded = forum::load_thread(conn, user, id)?;
+    let (thread, category, all) = (loaded.thread, loaded.category, loaded.posts);
+    let links = threads::links_of(conn, &[thread.id])?
         .remove(&thread.id)
         .unwrap_or_default();
+    let moderator = authz::allows(user, Action::Moderate);
+    let post = api_tree(&all, moderator).ok_or(AppError::NotFound)?;
     let author_name = all
         .first()
         .map(|p| p.author_name.clone())
@@ -188,9 +188,9 @@ fn thread_detail(conn: &mut db::DbConn, user: &User, id: i64) -> Result<ThreadDe
             id: thread.author_id,
             name: author_name,
         },
-        accounts: Vec::new(),
-        competitors: Vec::new(),
-        tags,
+        accounts: links.account_keys(),
+        competitors: links.competitor_keys(),
+        tags: loaded.tags,
         pinned: thread.pinned,
         locked: thread.locked,
         hidden: thread.hidden,
@@ -211,24 +211,15 @@ pub fn parse_thread(input: &ThreadIn) -> Result<NewThread, AppError> {
     );
     let tags = errs.check("tags", Tags::parse(&input.tags));
     errs.into_result()?;
-    if !input.accounts.is_empty() || !input.competitors.is_empty() {
-        let unknown: Vec<&str> = input
-            .accounts
-            .iter()
-            .chain(&input.competitors)
-            .map(String::as_str)
-            .collect();
-        return Err(AppError::invalid(
-            "unknown_links",
-            format!("unknown accounts or competitors: {}", unknown.join(", ")),
-        ));
-    }
     Ok(NewThread {
         category: input.category.trim().to_lowercase(),
         title: title.expect("checked"),
         body: body.expect("checked"),
         kind: kind.expect("checked"),
         tags: tags.expect("checked"),
+        accounts: input.accounts.clone(),
+        competitors: input.competitors.clone(),
+        links_by_name: false,
     })
 }
 
@@ -266,6 +257,8 @@ pub struct ThreadQuery {
 #[derive(Serialize, ToSchema)]
 pub struct ThreadItem {
     pub id: i64,
+    pub accounts: Vec<String>,
+    pub competitors: Vec<String>,
     pub title: String,
     pub kind: String,
     pub category: String,
@@ -282,6 +275,8 @@ pub struct ThreadItem {
 impl From<ThreadListItem> for ThreadItem {
     fn from(t: ThreadListItem) -> Self {
         ThreadItem {
+            accounts: t.links.account_keys(),
+            competitors: t.links.competitor_keys(),
             id: t.id,
             title: t.title,
             kind: t.kind,
@@ -328,15 +323,28 @@ pub async fn list_threads(
             },
             None => None,
         };
-        if q.account.is_some() || q.competitor.is_some() {
-            // No accounts or competitors are linked to any thread yet.
-            return Ok((Vec::new(), false));
-        }
+        let account = match &q.account {
+            Some(key) => match crate::models::accounts::find_row(c, key)? {
+                Some(a) => Some(a.id),
+                None => return Ok((Vec::new(), false)),
+            },
+            None => None,
+        };
+        let competitor = match &q.competitor {
+            Some(slug) => match crate::models::competitors::find(c, slug)? {
+                Some(comp) => Some(comp.id),
+                None => return Ok((Vec::new(), false)),
+            },
+            None => None,
+        };
         let filter = ThreadFilter {
             category_ids: readable.iter().map(|c| c.id).collect(),
             category,
             tag: q.tag.map(|t| t.trim().to_lowercase()),
             only_ids: None,
+            account,
+            competitor,
+            kind: None,
             include_hidden: authz::allows(&user, Action::Moderate),
             pinned_first: category.is_some(),
             viewer_id: user.id,

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1` (see the contract). Every endpoint carries a
 //! `utoipa::path` so `/api/v1/openapi.json` lists it by construction.
 
+pub mod crm;
 pub mod forum;
 pub mod health;
 pub mod me;
@@ -19,6 +20,9 @@ use crate::error::{AppError, ErrorBody, ErrorDetail};
         forum::list_categories, forum::create_category, forum::create_thread, forum::list_threads,
         forum::get_thread, forum::create_post, forum::edit_post, forum::delete_post, forum::revisions,
         forum::moderate_thread, forum::moderate_post,
+        crm::put_account, crm::get_account, crm::search_accounts, crm::account_intel,
+        crm::put_competitor, crm::get_competitor, crm::search_competitors, crm::competitor_intel,
+        crm::put_links, crm::follow, crm::unfollow, crm::list_follows,
     ),
     components(schemas(ErrorBody, ErrorDetail, me::Me, crate::domain::Role)),
     modifiers(&BearerAuth),
@@ -55,6 +59,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::scope("/v1")
                     .route("/openapi.json", web::get().to(openapi_json))
                     .route("/me", web::get().to(me::me))
+                    .route("/me/follows", web::get().to(crm::list_follows))
+                    .route("/me/follows/{kind}/{key}", web::put().to(crm::follow))
+                    .route("/me/follows/{kind}/{key}", web::delete().to(crm::unfollow))
+                    .route("/accounts", web::get().to(crm::search_accounts))
+                    .route("/accounts/{key}", web::put().to(crm::put_account))
+                    .route("/accounts/{key}", web::get().to(crm::get_account))
+                    .route("/accounts/{key}/intel", web::get().to(crm::account_intel))
+                    .route("/competitors", web::get().to(crm::search_competitors))
+                    .route("/competitors/{slug}", web::put().to(crm::put_competitor))
+                    .route("/competitors/{slug}", web::get().to(crm::get_competitor))
+                    .route(
+                        "/competitors/{slug}/intel",
+                        web::get().to(crm::competitor_intel),
+                    )
+                    .route("/threads/{id}/links", web::put().to(crm::put_links))
                     .route("/categories", web::get().to(forum::list_categories))
                     .route("/categories", web::post().to(forum::create_category))
                     .route("/threads", web::post().to(forum::create_thread))

@@ -53,13 +53,6 @@ diesel::table! {
 }
 
 diesel::joinable!(api_tokens -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(
-    users,
-    api_tokens,
-    login_failures,
-    setup_tokens,
-    events
-);
 
 diesel::table! {
     categories (id) {
@@ -153,7 +146,66 @@ diesel::joinable!(posts -> users (author_id));
 diesel::joinable!(post_revisions -> users (editor_id));
 diesel::joinable!(thread_tags -> threads (thread_id));
 diesel::joinable!(audit_log -> users (actor_id));
+
+diesel::table! {
+    accounts (id) {
+        id -> BigInt,
+        external_id -> Text,
+        name -> Text,
+        domain -> Nullable<Text>,
+        industry -> Nullable<Text>,
+        owner_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    competitors (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        website -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    thread_accounts (thread_id, account_id) {
+        thread_id -> BigInt,
+        account_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    thread_competitors (thread_id, competitor_id) {
+        thread_id -> BigInt,
+        competitor_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    follows (user_id, kind, key) {
+        user_id -> BigInt,
+        kind -> Text,
+        key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(accounts -> users (owner_id));
+diesel::joinable!(thread_accounts -> accounts (account_id));
+diesel::joinable!(thread_accounts -> threads (thread_id));
+diesel::joinable!(thread_competitors -> competitors (competitor_id));
+diesel::joinable!(thread_competitors -> threads (thread_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    api_tokens,
+    login_failures,
+    setup_tokens,
+    events,
     categories,
     threads,
     posts,
@@ -161,5 +213,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     thread_tags,
     thread_reads,
     audit_log,
-    users
+    accounts,
+    competitors,
+    thread_accounts,
+    thread_competitors,
+    follows,
 );

@@ -80,3 +80,6 @@ impl FieldErrors {
         Err(crate::error::AppError::invalid("invalid_input", message))
     }
 }
+
+pub mod crm;
+pub use crm::ExternalId;

@@ -31,6 +31,11 @@ pub struct NewThread {
     pub body: PostBody,
     pub kind: ThreadKind,
     pub tags: Tags,
+    /// Account external ids and competitor slugs to link.
+    pub accounts: Vec<String>,
+    pub competitors: Vec<String>,
+    /// Terms may also be exact names (forms without the picker).
+    pub links_by_name: bool,
 }
 
 /// Users named by `@handle` (the part of their email before the `@`).
@@ -147,6 +152,19 @@ pub fn thread_topics(category: &Category, thread_id: i64) -> Vec<String> {
     ]
 }
 
+/// The thread's topics plus those of its linked accounts and competitors.
+fn linked_topics(
+    conn: &mut DbConn,
+    category: &Category,
+    thread_id: i64,
+) -> QueryResult<Vec<String>> {
+    let mut topics = thread_topics(category, thread_id);
+    if let Some(links) = threads::links_of(conn, &[thread_id])?.remove(&thread_id) {
+        topics.extend(links.topics());
+    }
+    Ok(topics)
+}
+
 fn author_json(user: &User) -> serde_json::Value {
     json!({"id": user.id, "name": user.name})
 }
@@ -203,6 +221,13 @@ pub fn create_thread(
         if !authz::can_post_in(author, &category, None) {
             return Err(AppError::Forbidden);
         }
+        // Unknown links refuse the whole thread before anything is written.
+        let links = crate::crm::resolve(
+            conn,
+            &input.accounts,
+            &input.competitors,
+            input.links_by_name,
+        )?;
         let (html, mentions) = render(conn, &input.body)?;
         let thread = threads::insert(
             conn,
@@ -216,11 +241,18 @@ pub fn create_thread(
         let post = posts::insert(conn, thread.id, None, author.id, input.body.as_str(), &html)?;
         threads::record_post(conn, thread.id, post.id, false)?;
         threads::set_tags(conn, thread.id, input.tags.as_slice())?;
+        let account_ids: Vec<i64> = links.accounts.iter().map(|a| a.id).collect();
+        let competitor_ids: Vec<i64> = links.competitors.iter().map(|c| c.id).collect();
+        threads::set_links(conn, thread.id, &account_ids, &competitor_ids)?;
         let thread = threads::find(conn, thread.id)?.ok_or(AppError::NotFound)?;
+        let links = links.links();
         let mut payload = post_payload(&thread, &category, &post, author, &mentions);
         payload["kind"] = json!(thread.kind);
         payload["tags"] = json!(input.tags.as_slice());
+        payload["accounts"] = json!(links.account_keys());
+        payload["competitors"] = json!(links.competitor_keys());
         let mut topics = thread_topics(&category, thread.id);
+        topics.extend(links.topics());
         topics.extend(input.tags.as_slice().iter().map(|t| format!("tag:{t}")));
         append(conn, EventKind::ThreadCreated, &category, topics, payload)?;
         Ok((thread, post))
@@ -265,13 +297,8 @@ pub fn reply(
         let payload = post_payload(&thread, &category, &post, author, &mentions);
         let mut payload = payload;
         payload["parent_author_id"] = json!(parent.author_id);
-        append(
-            conn,
-            EventKind::PostCreated,
-            &category,
-            thread_topics(&category, thread.id),
-            payload,
-        )?;
+        let topics = linked_topics(conn, &category, thread.id)?;
+        append(conn, EventKind::PostCreated, &category, topics, payload)?;
         Ok(post)
     })
 }
@@ -299,13 +326,8 @@ pub fn edit_post(
         }
         let mut payload = post_payload(&thread, &category, &edited, editor, &mentions);
         payload["editor"] = author_json(editor);
-        append(
-            conn,
-            EventKind::PostEdited,
-            &category,
-            thread_topics(&category, thread.id),
-            payload,
-        )?;
+        let topics = linked_topics(conn, &category, thread.id)?;
+        append(conn, EventKind::PostEdited, &category, topics, payload)?;
         Ok(edited)
     })
 }
@@ -324,13 +346,8 @@ pub fn delete_post(conn: &mut DbConn, user: &User, post_id: i64) -> Result<(), A
             threads::touch(conn, thread.id)?;
         }
         let payload = json!({"thread_id": thread.id, "post_id": post.id, "title": thread.title});
-        append(
-            conn,
-            EventKind::PostDeleted,
-            &category,
-            thread_topics(&category, thread.id),
-            payload,
-        )?;
+        let topics = linked_topics(conn, &category, thread.id)?;
+        append(conn, EventKind::PostDeleted, &category, topics, payload)?;
         Ok(())
     })
 }

@@ -2,8 +2,11 @@
 //! read structs; every function takes a connection so callers choose the
 //! transaction.
 
+pub mod accounts;
 pub mod audit;
 pub mod categories;
+pub mod competitors;
+pub mod follows;
 pub mod posts;
 pub mod setup;
 pub mod threads;

@@ -4,7 +4,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{categories, thread_reads, thread_tags, threads, users};
+use crate::db::schema::{
+    accounts, categories, competitors, thread_accounts, thread_competitors, thread_reads,
+    thread_tags, threads, users,
+};
 use crate::db::{now, DbConn};
 use crate::error::AppError;
 
@@ -160,6 +163,99 @@ pub fn tags_of(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, Vec<S
     Ok(map)
 }
 
+/// Replaces a thread's account and competitor links.
+pub fn set_links(
+    conn: &mut DbConn,
+    id: i64,
+    account_ids: &[i64],
+    competitor_ids: &[i64],
+) -> QueryResult<()> {
+    diesel::delete(thread_accounts::table.filter(thread_accounts::thread_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(thread_competitors::table.filter(thread_competitors::thread_id.eq(id)))
+        .execute(conn)?;
+    for a in account_ids {
+        diesel::insert_into(thread_accounts::table)
+            .values((
+                thread_accounts::thread_id.eq(id),
+                thread_accounts::account_id.eq(a),
+            ))
+            .execute(conn)?;
+    }
+    for c in competitor_ids {
+        diesel::insert_into(thread_competitors::table)
+            .values((
+                thread_competitors::thread_id.eq(id),
+                thread_competitors::competitor_id.eq(c),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A thread's links: `(external_id, name)` of accounts, `(slug, name)` of
+/// competitors.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Links {
+    pub accounts: Vec<(String, String)>,
+    pub competitors: Vec<(String, String)>,
+}
+
+impl Links {
+    pub fn account_keys(&self) -> Vec<String> {
+        self.accounts.iter().map(|a| a.0.clone()).collect()
+    }
+
+    pub fn competitor_keys(&self) -> Vec<String> {
+        self.competitors.iter().map(|c| c.0.clone()).collect()
+    }
+
+    /// The live-feed topics of these links.
+    pub fn topics(&self) -> Vec<String> {
+        self.accounts
+            .iter()
+            .map(|a| format!("account:{}", a.0))
+            .chain(
+                self.competitors
+                    .iter()
+                    .map(|c| format!("competitor:{}", c.0)),
+            )
+            .collect()
+    }
+}
+
+/// Links of many threads in two queries.
+pub fn links_of(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, Links>> {
+    let acc: Vec<(i64, String, String)> = thread_accounts::table
+        .inner_join(accounts::table)
+        .filter(thread_accounts::thread_id.eq_any(ids))
+        .order((thread_accounts::thread_id, accounts::name))
+        .select((
+            thread_accounts::thread_id,
+            accounts::external_id,
+            accounts::name,
+        ))
+        .load(conn)?;
+    let comp: Vec<(i64, String, String)> = thread_competitors::table
+        .inner_join(competitors::table)
+        .filter(thread_competitors::thread_id.eq_any(ids))
+        .order((thread_competitors::thread_id, competitors::name))
+        .select((
+            thread_competitors::thread_id,
+            competitors::slug,
+            competitors::name,
+        ))
+        .load(conn)?;
+    let mut map: HashMap<i64, Links> = HashMap::new();
+    for (t, k, n) in acc {
+        map.entry(t).or_default().accounts.push((k, n));
+    }
+    for (t, k, n) in comp {
+        map.entry(t).or_default().competitors.push((k, n));
+    }
+    Ok(map)
+}
+
 /// The last post the user had seen in each of these threads.
 pub fn last_read(conn: &mut DbConn, user_id: i64, ids: &[i64]) -> QueryResult<HashMap<i64, i64>> {
     let rows: Vec<(i64, i64)> = thread_reads::table
@@ -188,6 +284,7 @@ pub fn mark_read(conn: &mut DbConn, user_id: i64, thread_id: i64, post_id: i64) 
 #[derive(Debug, Clone, Serialize)]
 pub struct ThreadListItem {
     pub id: i64,
+    pub links: Links,
     pub title: String,
     pub kind: String,
     pub category_slug: String,
@@ -210,8 +307,13 @@ pub struct ThreadFilter {
     pub category_ids: Vec<i64>,
     pub category: Option<i64>,
     pub tag: Option<String>,
-    /// Only these threads (e.g. linked to an account); `None` means any.
+    /// Only these threads (e.g. a person's); `None` means any.
     pub only_ids: Option<Vec<i64>>,
+    /// Only threads linked to this account / competitor (row ids).
+    pub account: Option<i64>,
+    pub competitor: Option<i64>,
+    /// Only threads of this kind.
+    pub kind: Option<String>,
     pub include_hidden: bool,
     pub pinned_first: bool,
     pub viewer_id: i64,
@@ -238,6 +340,27 @@ pub fn list(conn: &mut DbConn, f: &ThreadFilter) -> Result<(Vec<ThreadListItem>,
                     .select(thread_tags::thread_id),
             ),
         );
+    }
+    if let Some(a) = f.account {
+        q = q.filter(
+            threads::id.eq_any(
+                thread_accounts::table
+                    .filter(thread_accounts::account_id.eq(a))
+                    .select(thread_accounts::thread_id),
+            ),
+        );
+    }
+    if let Some(c) = f.competitor {
+        q = q.filter(
+            threads::id.eq_any(
+                thread_competitors::table
+                    .filter(thread_competitors::competitor_id.eq(c))
+                    .select(thread_competitors::thread_id),
+            ),
+        );
+    }
+    if let Some(k) = &f.kind {
+        q = q.filter(threads::kind.eq(k.clone()));
     }
     if let Some(ids) = &f.only_ids {
         q = q.filter(threads::id.eq_any(ids.clone()));
@@ -271,11 +394,13 @@ pub fn list(conn: &mut DbConn, f: &ThreadFilter) -> Result<(Vec<ThreadListItem>,
     let ids: Vec<i64> = rows.iter().map(|r| r.0.id).collect();
     let mut tags = tags_of(conn, &ids)?;
     let reads = last_read(conn, f.viewer_id, &ids)?;
+    let mut links = links_of(conn, &ids)?;
     let items = rows
         .into_iter()
         .map(|(t, slug, cname, aname)| ThreadListItem {
             unread: reads.get(&t.id).is_some_and(|&r| r < t.last_post_id),
             tags: tags.remove(&t.id).unwrap_or_default(),
+            links: links.remove(&t.id).unwrap_or_default(),
             id: t.id,
             title: t.title,
             kind: t.kind,
@@ -292,4 +417,91 @@ pub fn list(conn: &mut DbConn, f: &ThreadFilter) -> Result<(Vec<ThreadListItem>,
         })
         .collect();
     Ok((items, more))
+}
+
+/// Visible threads linked to an account or competitor, counted per kind.
+pub fn kind_counts(
+    conn: &mut DbConn,
+    category_ids: &[i64],
+    account: Option<i64>,
+    competitor: Option<i64>,
+) -> QueryResult<Vec<(String, i64)>> {
+    let mut q = threads::table
+        .filter(threads::category_id.eq_any(category_ids))
+        .filter(threads::hidden.eq(false))
+        .group_by(threads::kind)
+        .select((threads::kind, diesel::dsl::count(threads::id)))
+        .order(threads::kind)
+        .into_boxed();
+    if let Some(a) = account {
+        q = q.filter(
+            threads::id.eq_any(
+                thread_accounts::table
+                    .filter(thread_accounts::account_id.eq(a))
+                    .select(thread_accounts::thread_id),
+            ),
+        );
+    }
+    if let Some(c) = competitor {
+        q = q.filter(
+            threads::id.eq_any(
+                thread_competitors::table
+                    .filter(thread_competitors::competitor_id.eq(c))
+                    .select(thread_competitors::thread_id),
+            ),
+        );
+    }
+    q.load(conn)
+}
+
+/// Accounts with the most visible threads active since `since`:
+/// `(external_id, name, threads)`.
+pub fn most_discussed_accounts(
+    conn: &mut DbConn,
+    category_ids: &[i64],
+    since: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<(String, String, i64)>> {
+    thread_accounts::table
+        .inner_join(threads::table)
+        .inner_join(accounts::table)
+        .filter(threads::category_id.eq_any(category_ids))
+        .filter(threads::hidden.eq(false))
+        .filter(threads::last_activity_at.ge(since))
+        .group_by((accounts::external_id, accounts::name))
+        .select((
+            accounts::external_id,
+            accounts::name,
+            diesel::dsl::count(threads::id),
+        ))
+        .order((diesel::dsl::count(threads::id).desc(), accounts::name.asc()))
+        .limit(limit)
+        .load(conn)
+}
+
+/// Competitors with the most visible threads active since `since`.
+pub fn most_discussed_competitors(
+    conn: &mut DbConn,
+    category_ids: &[i64],
+    since: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<(String, String, i64)>> {
+    thread_competitors::table
+        .inner_join(threads::table)
+        .inner_join(competitors::table)
+        .filter(threads::category_id.eq_any(category_ids))
+        .filter(threads::hidden.eq(false))
+        .filter(threads::last_activity_at.ge(since))
+        .group_by((competitors::slug, competitors::name))
+        .select((
+            competitors::slug,
+            competitors::name,
+            diesel::dsl::count(threads::id),
+        ))
+        .order((
+            diesel::dsl::count(threads::id).desc(),
+            competitors::name.asc(),
+        ))
+        .limit(limit)
+        .load(conn)
 }

@@ -77,6 +77,9 @@ pub async fn category(
             category: Some(cat.id),
             tag: tag.map(|t| t.trim().to_lowercase()),
             only_ids: None,
+            account: None,
+            competitor: None,
+            kind: None,
             include_hidden: authz::allows(&user, Action::Moderate),
             pinned_first: true,
             viewer_id: user.id,
@@ -108,6 +111,11 @@ pub struct ThreadForm {
     body: String,
     #[serde(default)]
     tags: String,
+    /// Comma-separated external ids or names (the picker fills this in).
+    #[serde(default)]
+    accounts: String,
+    #[serde(default)]
+    competitors: String,
 }
 
 async fn new_thread_page(
@@ -173,12 +181,21 @@ pub async fn create_thread(
         let map = errs.to_map(page.lang);
         return new_thread_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await;
     };
+    let split = |s: &str| {
+        s.split(',')
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+    };
     let input = NewThread {
         category: form.category.clone(),
         title,
         body,
         kind,
         tags,
+        accounts: split(&form.accounts),
+        competitors: split(&form.competitors),
+        links_by_name: true,
     };
     let created = db::run(&page.state.pool, move |c| {
         forum::create_thread(c, &user, &input)
@@ -189,6 +206,16 @@ pub async fn create_thread(
         Err(AppError::NotFound | AppError::Forbidden) => {
             let mut map = serde_json::Map::new();
             map.insert("category".into(), page.t("error-category-required").into());
+            new_thread_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await
+        }
+        Err(
+            e @ AppError::Invalid {
+                code: "unknown_links",
+                ..
+            },
+        ) => {
+            let mut map = serde_json::Map::new();
+            map.insert("links".into(), e.to_string().into());
             new_thread_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await
         }
         Err(e) => Err(e),
@@ -255,8 +282,12 @@ fn render_thread(
     let tags = threads::tags_of(conn, &[thread.id])?
         .remove(&thread.id)
         .unwrap_or_default();
+    let links = threads::links_of(conn, &[thread.id])?
+        .remove(&thread.id)
+        .unwrap_or_default();
     let (placed, final_closes) = tree::layout(&all, MAX_VISUAL_DEPTH);
     let mut ctx = view.context(view::CSRF_MARK);
+    ctx.insert("links", &links);
     ctx.insert("opening", &all.first());
     ctx.insert("replies", &placed);
     ctx.insert("final_closes", &final_closes);
@@ -585,6 +616,9 @@ pub async fn user_page(page: Page, id: web::Path<i64>) -> Result<HttpResponse, A
             category: None,
             tag: None,
             only_ids: Some(mine),
+            account: None,
+            competitor: None,
+            kind: None,
             include_hidden: false,
             pinned_first: false,
             viewer_id: viewer.id,

@@ -2,6 +2,7 @@
 //! and render a template through `Page`.
 
 mod admin;
+mod crm;
 mod errors;
 mod forum;
 mod home;
@@ -62,6 +63,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/posts/{id}/history", web::get().to(forum::history))
             .route("/posts/{id}/moderate", web::post().to(forum::moderate_post))
             .route("/users/{id}", web::get().to(forum::user_page))
+            .route("/accounts", web::get().to(crm::index))
+            .route("/accounts/new", web::get().to(crm::new_account_form))
+            .route("/accounts/import", web::get().to(crm::import_form))
+            .route("/accounts/import", web::post().to(crm::import_upload))
+            .route("/accounts", web::post().to(crm::save_account))
+            .route("/accounts/{key}", web::get().to(crm::account))
+            .route(
+                "/accounts/{key}/edit",
+                web::get().to(crm::edit_account_form),
+            )
+            .route("/competitors", web::get().to(crm::index))
+            .route("/competitors/new", web::get().to(crm::new_competitor_form))
+            .route("/competitors", web::post().to(crm::save_competitor))
+            .route("/competitors/{slug}", web::get().to(crm::competitor))
+            .route(
+                "/competitors/{slug}/edit",
+                web::get().to(crm::edit_competitor_form),
+            )
+            .route("/follow", web::post().to(crm::follow))
+            .route("/t/{id}/links", web::get().to(crm::links_form))
+            .route("/t/{id}/links", web::post().to(crm::save_links))
             .default_service(web::to(errors::not_found_page)),
     );
 }

@@ -85,14 +85,13 @@ impl Browser {
         }
     }
 
+    /// The element's text; empty while it is missing or being replaced (a
+    /// page loading), so callers can wait on it.
     pub async fn text_of(&self, css: &str) -> String {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+        match self.client.find(Locator::Css(css)).await {
+            Ok(el) => el.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
     }
 
     /// Waits for an element, then returns it.
@@ -365,6 +364,91 @@ mod forum_pages {
             .text_of("article.d6:last-of-type .reply-to, .reply-to")
             .await
             .contains("in reply to"));
+        browser.close().await;
+    }
+}
+
+mod crm_pages {
+    use super::*;
+
+    browser_test!(browser_links_a_thread_through_the_picker);
+
+    async fn browser_links_a_thread_through_the_picker(db: Db) {
+        let app = spawn_app(db).await;
+        let (crm, _) = app.api_user("crm@example.com", Role::Marketer);
+        crm.put(
+            "/accounts/ACME-1",
+            serde_json::json!({"name": "Acme Corp", "domain": "acme.com"}),
+        )
+        .await;
+        crm.put("/accounts/INI-2", serde_json::json!({"name": "Initech"}))
+            .await;
+        app.create_user("rep@example.com", Role::Rep);
+        let browser = Browser::start(1024).await;
+        let b = &browser;
+        sign_in(b, &app, "rep@example.com").await;
+        b.client
+            .goto(&app.url("/new?category=customers"))
+            .await
+            .unwrap();
+        b.wait_for("#title")
+            .await
+            .send_keys("Acme asks for a discount")
+            .await
+            .unwrap();
+        b.client
+            .find(Locator::Css("#body"))
+            .await
+            .unwrap()
+            .send_keys("Their buyer called.")
+            .await
+            .unwrap();
+        // The picker suggests from a few letters; choosing fills in the key.
+        b.client
+            .find(Locator::Css("#accounts"))
+            .await
+            .unwrap()
+            .send_keys("acm")
+            .await
+            .unwrap();
+        let option = b.wait_for("#accounts-suggestions li").await;
+        assert!(option.text().await.unwrap().contains("Acme Corp"));
+        option.click().await.unwrap();
+        let value = b
+            .client
+            .execute("return document.getElementById('accounts').value", vec![])
+            .await
+            .unwrap();
+        assert_eq!(value, serde_json::json!("ACME-1, "));
+        b.client
+            .find(Locator::Css("#new-thread button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_until(
+            Duration::from_secs(10),
+            "the thread page",
+            move || async move { b.text_of("h1").await == "Acme asks for a discount" },
+        )
+        .await;
+        // The chip leads to the account page, which lists the thread.
+        b.wait_for("#links a.chip.account")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_until(
+            Duration::from_secs(10),
+            "the account page",
+            move || async move { b.text_of("h1").await == "Acme Corp" },
+        )
+        .await;
+        assert_eq!(
+            b.text_of(".thread-list .thread-title").await,
+            "Acme asks for a discount"
+        );
         browser.close().await;
     }
 }

@@ -309,6 +309,10 @@ impl Api {
         self.call(reqwest::Method::PATCH, path, Some(body)).await
     }
 
+    pub async fn put(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        self.call(reqwest::Method::PUT, path, Some(body)).await
+    }
+
     pub async fn delete(&self, path: &str) -> (u16, serde_json::Value) {
         self.call(reqwest::Method::DELETE, path, None).await
     }

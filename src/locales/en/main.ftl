@@ -191,3 +191,56 @@ error-kind-unknown = Choose what kind of post it is.
 error-category-required = Choose a category you can post in.
 error-category-name = A category name has 1 to 80 characters.
 error-category-roles = Choose at least one role that may read the category.
+
+nav-accounts = Accounts
+crm-title = Accounts and competitors
+crm-new-account = New account
+crm-new-competitor = New competitor
+crm-import = Import accounts
+crm-search = Search
+crm-search-placeholder = Name, domain or CRM id
+crm-most-discussed-accounts = Accounts most discussed this month
+crm-most-discussed-competitors = Competitors most discussed this month
+crm-nothing-yet = Nothing discussed yet.
+crm-accounts = Accounts
+crm-competitors = Competitors
+crm-none-found = None found.
+crm-following = Following
+crm-follow = Follow
+crm-followed = You now follow it: new posts show in your live feed and digest.
+crm-unfollowed = You no longer follow it.
+crm-external-id = CRM id
+crm-domain = Domain
+crm-industry = Industry
+crm-owner = Owner
+crm-no-owner = Nobody yet
+crm-owner-email = Owner's email
+crm-website = Website
+crm-filter-kind = Filter by kind
+crm-all-kinds = All
+crm-filter-tag = Tag
+crm-filter = Filter
+crm-account = Account
+crm-competitor = Competitor
+crm-saved = Saved.
+crm-import-help = A CSV file, UTF-8, with a header row: external_id and name are required; domain, industry and owner_email are optional; other columns are ignored. Rows update existing accounts by external_id. A file with any invalid row imports nothing.
+crm-import-done = Imported: { $created } created, { $updated } updated, { $unchanged } unchanged.
+crm-import-refused = { $count ->
+    [one] 1 invalid row: nothing was imported. Fix it and upload the file again.
+   *[other] { $count } invalid rows: nothing was imported. Fix them and upload the file again.
+}
+crm-line = Line { $line }
+crm-csv-file = CSV file
+crm-edit-links = Linked accounts and competitors
+crm-link-accounts = Customer accounts
+crm-link-competitors = Competitors
+crm-link-hint = Start typing a name; separate several with commas.
+crm-picker-none = No match
+
+error-external-id-required = A CRM id is required.
+error-external-id-invalid = A CRM id has at most 100 characters, without / ? # or commas.
+error-display-name-long = A name has at most 200 characters.
+error-short-text = At most 100 characters.
+error-domain-invalid = Enter a domain like acme.com.
+error-website-invalid = Enter an address starting with https://.
+error-owner-unknown = No user has this email.

@@ -191,3 +191,56 @@ error-kind-unknown = Choisissez le type de message.
 error-category-required = Choisissez une catégorie où vous pouvez publier.
 error-category-name = Un nom de catégorie compte de 1 à 80 caractères.
 error-category-roles = Choisissez au moins un rôle qui peut lire la catégorie.
+
+nav-accounts = Comptes
+crm-title = Comptes et concurrents
+crm-new-account = Nouveau compte
+crm-new-competitor = Nouveau concurrent
+crm-import = Importer des comptes
+crm-search = Rechercher
+crm-search-placeholder = Nom, domaine ou identifiant CRM
+crm-most-discussed-accounts = Comptes les plus discutés ce mois-ci
+crm-most-discussed-competitors = Concurrents les plus discutés ce mois-ci
+crm-nothing-yet = Rien n'a encore été discuté.
+crm-accounts = Comptes
+crm-competitors = Concurrents
+crm-none-found = Aucun résultat.
+crm-following = Suivi
+crm-follow = Suivre
+crm-followed = Vous suivez désormais : les nouveaux messages apparaissent dans votre fil et votre résumé.
+crm-unfollowed = Vous ne suivez plus.
+crm-external-id = Identifiant CRM
+crm-domain = Domaine
+crm-industry = Secteur
+crm-owner = Responsable
+crm-no-owner = Personne pour l'instant
+crm-owner-email = E-mail du responsable
+crm-website = Site web
+crm-filter-kind = Filtrer par type
+crm-all-kinds = Tous
+crm-filter-tag = Étiquette
+crm-filter = Filtrer
+crm-account = Compte
+crm-competitor = Concurrent
+crm-saved = Enregistré.
+crm-import-help = Un fichier CSV, en UTF-8, avec une ligne d'en-tête : external_id et name sont obligatoires ; domain, industry et owner_email sont facultatifs ; les autres colonnes sont ignorées. Les lignes mettent à jour les comptes existants par external_id. Un fichier avec une seule ligne invalide n'importe rien.
+crm-import-done = Importé : { $created } créés, { $updated } mis à jour, { $unchanged } inchangés.
+crm-import-refused = { $count ->
+    [one] 1 ligne invalide : rien n'a été importé. Corrigez-la et envoyez à nouveau le fichier.
+   *[other] { $count } lignes invalides : rien n'a été importé. Corrigez-les et envoyez à nouveau le fichier.
+}
+crm-line = Ligne { $line }
+crm-csv-file = Fichier CSV
+crm-edit-links = Comptes et concurrents liés
+crm-link-accounts = Comptes clients
+crm-link-competitors = Concurrents
+crm-link-hint = Commencez à taper un nom ; séparez-en plusieurs par des virgules.
+crm-picker-none = Aucun résultat
+
+error-external-id-required = Un identifiant CRM est obligatoire.
+error-external-id-invalid = Un identifiant CRM compte au plus 100 caractères, sans / ? # ni virgule.
+error-display-name-long = Un nom compte au plus 200 caractères.
+error-short-text = 100 caractères au plus.
+error-domain-invalid = Saisissez un domaine comme acme.com.
+error-website-invalid = Saisissez une adresse commençant par https://.
+error-owner-unknown = Aucun utilisateur n'a cet e-mail.

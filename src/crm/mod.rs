@@ -1,0 +1,274 @@
+//! CRM links: resolving account and competitor keys, linking threads,
+//! upserting records. Each write is one transaction with its event.
+
+pub mod import;
+
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::authz::{self, Action};
+use crate::db::DbConn;
+use crate::domain::{crm, Email, ExternalId, FieldErrors, Slug};
+use crate::error::AppError;
+use crate::events::{self, EventKind, NewEvent};
+use crate::forum;
+use crate::models::accounts::{self, AccountFields, AccountRow};
+use crate::models::competitors::{self, Competitor};
+use crate::models::threads::{self, Links};
+use crate::models::users::{self, User};
+
+/// Accounts and competitors named by a request, all known.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    pub accounts: Vec<AccountRow>,
+    pub competitors: Vec<Competitor>,
+}
+
+impl Resolved {
+    pub fn links(&self) -> Links {
+        Links {
+            accounts: self
+                .accounts
+                .iter()
+                .map(|a| (a.external_id.clone(), a.name.clone()))
+                .collect(),
+            competitors: self
+                .competitors
+                .iter()
+                .map(|c| (c.slug.clone(), c.name.clone()))
+                .collect(),
+        }
+    }
+}
+
+fn dedup(terms: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in terms.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        if !out.iter().any(|o| o == t) {
+            out.push(t.to_string());
+        }
+    }
+    out
+}
+
+/// Finds every account (by external id) and competitor (by slug). With
+/// `by_name`, a term may also be an exact name, as typed in a form without
+/// the picker. Unknown terms are a 422 naming all of them.
+pub fn resolve(
+    conn: &mut DbConn,
+    account_terms: &[String],
+    competitor_terms: &[String],
+    by_name: bool,
+) -> Result<Resolved, AppError> {
+    let account_terms = dedup(account_terms);
+    let competitor_terms = dedup(competitor_terms);
+    let mut found_accounts = accounts::by_keys(conn, &account_terms)?;
+    let mut missing_accounts: Vec<String> = account_terms
+        .iter()
+        .filter(|t| !found_accounts.iter().any(|a| &a.external_id == *t))
+        .cloned()
+        .collect();
+    if by_name && !missing_accounts.is_empty() {
+        let named = accounts::by_names(conn, &missing_accounts)?;
+        missing_accounts.retain(|t| {
+            !named
+                .iter()
+                .any(|a| a.name.to_lowercase() == t.to_lowercase())
+        });
+        found_accounts.extend(named);
+    }
+    let slugs: Vec<String> = competitor_terms.iter().map(|t| t.to_lowercase()).collect();
+    let mut found_competitors = competitors::by_keys(conn, &slugs)?;
+    let mut missing_competitors: Vec<String> = competitor_terms
+        .iter()
+        .filter(|t| !found_competitors.iter().any(|c| c.slug == t.to_lowercase()))
+        .cloned()
+        .collect();
+    if by_name && !missing_competitors.is_empty() {
+        let named = competitors::by_names(conn, &missing_competitors)?;
+        missing_competitors.retain(|t| {
+            !named
+                .iter()
+                .any(|c| c.name.to_lowercase() == t.to_lowercase())
+        });
+        found_competitors.extend(named);
+    }
+    if !missing_accounts.is_empty() || !missing_competitors.is_empty() {
+        let mut parts = Vec::new();
+        if !missing_accounts.is_empty() {
+            parts.push(format!("unknown accounts: {}", missing_accounts.join(", ")));
+        }
+        if !missing_competitors.is_empty() {
+            parts.push(format!(
+                "unknown competitors: {}",
+                missing_competitors.join(", ")
+            ));
+        }
+        return Err(AppError::invalid("unknown_links", parts.join("; ")));
+    }
+    found_accounts.sort_by_key(|a| a.id);
+    found_accounts.dedup_by_key(|a| a.id);
+    found_competitors.sort_by_key(|c| c.id);
+    found_competitors.dedup_by_key(|c| c.id);
+    Ok(Resolved {
+        accounts: found_accounts,
+        competitors: found_competitors,
+    })
+}
+
+/// Replaces a thread's links (its author, marketers, admins). Followers of
+/// both the old and the new accounts and competitors hear of it.
+pub fn set_thread_links(
+    conn: &mut DbConn,
+    user: &User,
+    thread_id: i64,
+    account_terms: &[String],
+    competitor_terms: &[String],
+    by_name: bool,
+) -> Result<Links, AppError> {
+    conn.transaction(|conn| {
+        let (thread, category) = forum::visible_thread(conn, user, thread_id)?;
+        if thread.author_id != user.id && !authz::allows(user, Action::Moderate) {
+            return Err(AppError::Forbidden);
+        }
+        let resolved = resolve(conn, account_terms, competitor_terms, by_name)?;
+        let before = threads::links_of(conn, &[thread.id])?
+            .remove(&thread.id)
+            .unwrap_or_default();
+        let ids = |r: &Resolved| {
+            (
+                r.accounts.iter().map(|a| a.id).collect::<Vec<_>>(),
+                r.competitors.iter().map(|c| c.id).collect::<Vec<_>>(),
+            )
+        };
+        let (account_ids, competitor_ids) = ids(&resolved);
+        threads::set_links(conn, thread.id, &account_ids, &competitor_ids)?;
+        threads::touch(conn, thread.id)?;
+        let after = resolved.links();
+        let mut topics = forum::thread_topics(&category, thread.id);
+        for t in before.topics().into_iter().chain(after.topics()) {
+            if !topics.contains(&t) {
+                topics.push(t);
+            }
+        }
+        events::append(
+            conn,
+            &NewEvent {
+                kind: EventKind::LinksChanged,
+                topics,
+                readable_by: category.readable_by.clone(),
+                payload: json!({
+                    "thread_id": thread.id, "title": thread.title, "category": category.slug,
+                    "accounts": after.account_keys(), "competitors": after.competitor_keys(),
+                    "by": {"id": user.id, "name": user.name}, "url": format!("/t/{}", thread.id),
+                }),
+            },
+        )?;
+        Ok(after)
+    })
+}
+
+/// An account as a CRM or a marketer sends it, before parsing.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct AccountInput {
+    pub name: String,
+    #[serde(default)]
+    pub domain: Option<String>,
+    #[serde(default)]
+    pub industry: Option<String>,
+    /// A user's email: the rep who owns the account.
+    #[serde(default)]
+    pub owner_email: Option<String>,
+}
+
+/// Parses the fields; the owner email must be a known user.
+pub fn parse_account(
+    conn: &mut DbConn,
+    input: &AccountInput,
+    errs: &mut FieldErrors,
+) -> QueryResult<Option<AccountFields>> {
+    let name = errs.check("name", crm::display_name(&input.name));
+    let domain = errs.check("domain", crm::domain(input.domain.as_deref()));
+    let industry = errs.check("industry", crm::short_text(input.industry.as_deref()));
+    let owner_id = match input
+        .owner_email
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => Some(None),
+        Some(raw) => match Email::parse(raw) {
+            Ok(email) => match users::find_by_email(conn, &email)? {
+                Some(u) => Some(Some(u.id)),
+                None => {
+                    errs.add("owner_email", crate::domain::Invalid("error-owner-unknown"));
+                    None
+                }
+            },
+            Err(e) => {
+                errs.add("owner_email", e);
+                None
+            }
+        },
+    };
+    Ok(match (name, domain, industry, owner_id) {
+        (Some(name), Some(domain), Some(industry), Some(owner_id)) => Some(AccountFields {
+            name,
+            domain,
+            industry,
+            owner_id,
+        }),
+        _ => None,
+    })
+}
+
+/// Creates or updates an account (marketers, admins); `true` when created.
+pub fn upsert_account(
+    conn: &mut DbConn,
+    user: &User,
+    external_id: &str,
+    input: &AccountInput,
+) -> Result<bool, AppError> {
+    authz::require(user, Action::ManageCrm)?;
+    let mut errs = FieldErrors::default();
+    let key = errs.check("external_id", ExternalId::parse(external_id));
+    conn.transaction(|conn| {
+        let fields = parse_account(conn, input, &mut errs)?;
+        errs.into_result()?;
+        let (key, fields) = (key.expect("checked"), fields.expect("checked"));
+        Ok(accounts::upsert(conn, key.as_str(), &fields)?)
+    })
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct CompetitorInput {
+    pub name: String,
+    #[serde(default)]
+    pub website: Option<String>,
+}
+
+/// Creates or updates a competitor (marketers, admins); `true` when created.
+pub fn upsert_competitor(
+    conn: &mut DbConn,
+    user: &User,
+    slug: &str,
+    input: &CompetitorInput,
+) -> Result<bool, AppError> {
+    authz::require(user, Action::ManageCrm)?;
+    let mut errs = FieldErrors::default();
+    let slug = errs.check("slug", Slug::parse(slug));
+    let name = errs.check("name", crm::display_name(&input.name));
+    let website = errs.check("website", crm::website(input.website.as_deref()));
+    errs.into_result()?;
+    let (slug, name, website) = (
+        slug.expect("checked"),
+        name.expect("checked"),
+        website.expect("checked"),
+    );
+    Ok(competitors::upsert(
+        conn,
+        slug.as_str(),
+        &name,
+        website.as_deref(),
+    )?)
+}

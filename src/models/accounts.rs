@@ -1,0 +1,183 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{accounts, users};
+use crate::db::{now, DbConn};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+pub struct AccountRow {
+    pub id: i64,
+    pub external_id: String,
+    pub name: String,
+    pub domain: Option<String>,
+    pub industry: Option<String>,
+    pub owner_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Owner {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Account {
+    #[serde(skip)]
+    pub id: i64,
+    pub external_id: String,
+    pub name: String,
+    pub domain: Option<String>,
+    pub industry: Option<String>,
+    pub owner: Option<Owner>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The fields a CRM or a marketer sets, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountFields {
+    pub name: String,
+    pub domain: Option<String>,
+    pub industry: Option<String>,
+    pub owner_id: Option<i64>,
+}
+
+impl AccountRow {
+    pub fn fields(&self) -> AccountFields {
+        AccountFields {
+            name: self.name.clone(),
+            domain: self.domain.clone(),
+            industry: self.industry.clone(),
+            owner_id: self.owner_id,
+        }
+    }
+}
+
+/// An account row with its owner's `(id, name, email)`, as queries load it.
+type RowWithOwner = (AccountRow, Option<(i64, String, String)>);
+
+fn with_owner(row: AccountRow, owner: Option<(i64, String, String)>) -> Account {
+    Account {
+        id: row.id,
+        external_id: row.external_id,
+        name: row.name,
+        domain: row.domain,
+        industry: row.industry,
+        owner: owner.map(|(id, name, email)| Owner { id, name, email }),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
+}
+
+pub fn find(conn: &mut DbConn, external_id: &str) -> QueryResult<Option<Account>> {
+    let row: Option<RowWithOwner> = accounts::table
+        .left_join(users::table)
+        .filter(accounts::external_id.eq(external_id))
+        .select((
+            AccountRow::as_select(),
+            (users::id, users::name, users::email).nullable(),
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(r, o)| with_owner(r, o)))
+}
+
+pub fn find_row(conn: &mut DbConn, external_id: &str) -> QueryResult<Option<AccountRow>> {
+    accounts::table
+        .filter(accounts::external_id.eq(external_id))
+        .select(AccountRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Inserts or updates by external id; `true` when it was created.
+pub fn upsert(conn: &mut DbConn, external_id: &str, f: &AccountFields) -> QueryResult<bool> {
+    let t = now();
+    match find_row(conn, external_id)? {
+        Some(existing) if existing.fields() == *f => Ok(false),
+        Some(existing) => {
+            diesel::update(accounts::table.find(existing.id))
+                .set((
+                    accounts::name.eq(&f.name),
+                    accounts::domain.eq(&f.domain),
+                    accounts::industry.eq(&f.industry),
+                    accounts::owner_id.eq(f.owner_id),
+                    accounts::updated_at.eq(t),
+                ))
+                .execute(conn)?;
+            Ok(false)
+        }
+        None => {
+            diesel::insert_into(accounts::table)
+                .values((
+                    accounts::external_id.eq(external_id),
+                    accounts::name.eq(&f.name),
+                    accounts::domain.eq(&f.domain),
+                    accounts::industry.eq(&f.industry),
+                    accounts::owner_id.eq(f.owner_id),
+                    accounts::created_at.eq(t),
+                    accounts::updated_at.eq(t),
+                ))
+                .execute(conn)?;
+            Ok(true)
+        }
+    }
+}
+
+/// Every account's key and fields, for the importer's comparison.
+pub fn all_rows(conn: &mut DbConn) -> QueryResult<Vec<AccountRow>> {
+    accounts::table.select(AccountRow::as_select()).load(conn)
+}
+
+/// Accounts whose name, domain or external id contains `q` (any case).
+pub fn search(conn: &mut DbConn, q: &str, limit: i64) -> QueryResult<Vec<Account>> {
+    let pattern = format!(
+        "%{}%",
+        q.trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let rows: Vec<RowWithOwner> = accounts::table
+        .left_join(users::table)
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(accounts.name) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR lower(coalesce(accounts.domain, '')) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR lower(accounts.external_id) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern)
+                .sql(" ESCAPE '\\'"),
+        )
+        .order((accounts::name.asc(), accounts::id.asc()))
+        .limit(limit)
+        .select((
+            AccountRow::as_select(),
+            (users::id, users::name, users::email).nullable(),
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(r, o)| with_owner(r, o)).collect())
+}
+
+/// Rows by key, for resolving links; missing keys are simply absent.
+pub fn by_keys(conn: &mut DbConn, keys: &[String]) -> QueryResult<Vec<AccountRow>> {
+    accounts::table
+        .filter(accounts::external_id.eq_any(keys))
+        .select(AccountRow::as_select())
+        .load(conn)
+}
+
+/// Rows whose name equals one of `names` (any case), for typed-in names.
+pub fn by_names(conn: &mut DbConn, names: &[String]) -> QueryResult<Vec<AccountRow>> {
+    let lowered: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    accounts::table
+        .filter(diesel::dsl::sql::<diesel::sql_types::Text>("lower(accounts.name)").eq_any(lowered))
+        .select(AccountRow::as_select())
+        .load(conn)
+}

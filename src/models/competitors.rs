@@ -1,0 +1,101 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::competitors;
+use crate::db::{now, DbConn};
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = competitors)]
+pub struct Competitor {
+    #[serde(skip)]
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub website: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn find(conn: &mut DbConn, slug: &str) -> QueryResult<Option<Competitor>> {
+    competitors::table
+        .filter(competitors::slug.eq(slug))
+        .select(Competitor::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Inserts or updates by slug; `true` when it was created.
+pub fn upsert(
+    conn: &mut DbConn,
+    slug: &str,
+    name: &str,
+    website: Option<&str>,
+) -> QueryResult<bool> {
+    let t = now();
+    match find(conn, slug)? {
+        Some(c) if c.name == name && c.website.as_deref() == website => Ok(false),
+        Some(c) => {
+            diesel::update(competitors::table.find(c.id))
+                .set((
+                    competitors::name.eq(name),
+                    competitors::website.eq(website),
+                    competitors::updated_at.eq(t),
+                ))
+                .execute(conn)?;
+            Ok(false)
+        }
+        None => {
+            diesel::insert_into(competitors::table)
+                .values((
+                    competitors::slug.eq(slug),
+                    competitors::name.eq(name),
+                    competitors::website.eq(website),
+                    competitors::created_at.eq(t),
+                    competitors::updated_at.eq(t),
+                ))
+                .execute(conn)?;
+            Ok(true)
+        }
+    }
+}
+
+pub fn search(conn: &mut DbConn, q: &str, limit: i64) -> QueryResult<Vec<Competitor>> {
+    let pattern = format!(
+        "%{}%",
+        q.trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    competitors::table
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(competitors.name) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR competitors.slug LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern)
+                .sql(" ESCAPE '\\'"),
+        )
+        .order((competitors::name.asc(), competitors::id.asc()))
+        .limit(limit)
+        .select(Competitor::as_select())
+        .load(conn)
+}
+
+pub fn by_keys(conn: &mut DbConn, keys: &[String]) -> QueryResult<Vec<Competitor>> {
+    competitors::table
+        .filter(competitors::slug.eq_any(keys))
+        .select(Competitor::as_select())
+        .load(conn)
+}
+
+pub fn by_names(conn: &mut DbConn, names: &[String]) -> QueryResult<Vec<Competitor>> {
+    let lowered: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    competitors::table
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Text>("lower(competitors.name)").eq_any(lowered),
+        )
+        .select(Competitor::as_select())
+        .load(conn)
+}
