@@ -271,7 +271,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Row>, ImportError> {
     }
 }
 
-#[derive(Insertable)]
+#[derive(Insertable, Clone)]
 #[diesel(table_name = accounts)]
 struct NewAccount<'a> {
     external_id: &'a str,
@@ -281,6 +281,57 @@ struct NewAccount<'a> {
     owner_id: Option<i64>,
     created_at: chrono::NaiveDateTime,
     updated_at: chrono::NaiveDateTime,
+}
+
+/// Writes new and changed accounts. PostgreSQL gets batches of INSERT … ON
+/// CONFLICT DO UPDATE (round trips are what cost there); SQLite, where
+/// diesel has no batched upsert, batch inserts new rows and updates the
+/// changed ones one by one (in-process, so cheap).
+fn write_batches(
+    conn: &mut DbConn,
+    inserts: &[NewAccount],
+    updates: &[NewAccount],
+) -> QueryResult<()> {
+    use diesel::upsert::excluded;
+    match conn {
+        DbConn::Postgres(c) => {
+            let all: Vec<&NewAccount> = inserts.iter().chain(updates).collect();
+            for chunk in all.chunks(500) {
+                let chunk: Vec<NewAccount> = chunk.iter().map(|w| (*w).clone()).collect();
+                diesel::insert_into(accounts::table)
+                    .values(&chunk)
+                    .on_conflict(accounts::external_id)
+                    .do_update()
+                    .set((
+                        accounts::name.eq(excluded(accounts::name)),
+                        accounts::domain.eq(excluded(accounts::domain)),
+                        accounts::industry.eq(excluded(accounts::industry)),
+                        accounts::owner_id.eq(excluded(accounts::owner_id)),
+                        accounts::updated_at.eq(excluded(accounts::updated_at)),
+                    ))
+                    .execute(c)?;
+            }
+        }
+        DbConn::Sqlite(c) => {
+            for chunk in inserts.chunks(500) {
+                diesel::insert_into(accounts::table)
+                    .values(chunk)
+                    .execute(c)?;
+            }
+            for w in updates {
+                diesel::update(accounts::table.filter(accounts::external_id.eq(w.external_id)))
+                    .set((
+                        accounts::name.eq(w.name),
+                        accounts::domain.eq(w.domain),
+                        accounts::industry.eq(w.industry),
+                        accounts::owner_id.eq(w.owner_id),
+                        accounts::updated_at.eq(w.updated_at),
+                    ))
+                    .execute(c)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Upserts the rows in one transaction: all or nothing. Unknown owner emails
@@ -329,24 +380,22 @@ pub fn import(
             .collect();
         let mut summary = Summary::default();
         let t = now();
-        let mut inserts: Vec<NewAccount> = Vec::new();
+        // New and changed rows go in batches of INSERT … ON CONFLICT DO
+        // UPDATE (keeping created_at); unchanged rows are not written.
+        let (mut inserts, mut updates): (Vec<NewAccount>, Vec<NewAccount>) =
+            (Vec::new(), Vec::new());
         for (i, (row, fields)) in resolved.iter().enumerate() {
             match existing.get(&row.external_id) {
                 Some(old) if old.fields() == *fields => summary.unchanged += 1,
-                Some(old) => {
-                    diesel::update(accounts::table.find(old.id))
-                        .set((
-                            accounts::name.eq(&fields.name),
-                            accounts::domain.eq(&fields.domain),
-                            accounts::industry.eq(&fields.industry),
-                            accounts::owner_id.eq(fields.owner_id),
-                            accounts::updated_at.eq(t),
-                        ))
-                        .execute(conn)?;
-                    summary.updated += 1;
-                }
-                None => {
-                    inserts.push(NewAccount {
+                found => {
+                    let target = if found.is_some() {
+                        summary.updated += 1;
+                        &mut updates
+                    } else {
+                        summary.created += 1;
+                        &mut inserts
+                    };
+                    target.push(NewAccount {
                         external_id: &row.external_id,
                         name: &fields.name,
                         domain: fields.domain.as_deref(),
@@ -355,19 +404,13 @@ pub fn import(
                         created_at: t,
                         updated_at: t,
                     });
-                    summary.created += 1;
                 }
             }
             if i % 1000 == 999 {
                 progress(i + 1);
             }
         }
-        // Batch inserts only compile on the concrete connections.
-        for chunk in inserts.chunks(500) {
-            crate::on_each_backend!(&mut *conn, |c| diesel::insert_into(accounts::table)
-                .values(chunk)
-                .execute(c))?;
-        }
+        write_batches(conn, &inserts, &updates)?;
         progress(rows.len());
         Ok(summary)
     })
