@@ -114,7 +114,7 @@ impl From<EventRow> for Event {
 /// Appends an event; call it inside the transaction of the write it records.
 /// Returns the new event's id.
 pub fn append(conn: &mut DbConn, event: &NewEvent) -> QueryResult<i64> {
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         if let DbConn::Postgres(pg) = conn {
             diesel::sql_query(format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})"))
                 .execute(pg)?;

@@ -19,6 +19,7 @@ pub mod error;
 pub mod events;
 pub mod forum;
 pub mod i18n;
+pub mod ideas;
 pub mod markdown;
 pub mod models;
 pub mod startup;

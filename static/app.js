@@ -142,3 +142,35 @@
     input.addEventListener("blur", function () { setTimeout(close, 100); });
   });
 })();
+
+// Similar ideas while typing a title (the form's "look for similar" button
+// does the same without script).
+(function () {
+  "use strict";
+  var input = document.querySelector("input[data-similar]");
+  var box = input && document.getElementById(input.dataset.similar);
+  if (!input || !box) return;
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    var q = input.value.trim();
+    timer = setTimeout(function () {
+      if (q.length < 3) { box.innerHTML = ""; return; }
+      fetch("/api/v1/ideas/similar?title=" + encodeURIComponent(q), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (rows) {
+          box.innerHTML = "";
+          if (!rows.length) return;
+          var ul = document.createElement("ul");
+          rows.forEach(function (r) {
+            var li = document.createElement("li"), a = document.createElement("a");
+            a.href = "/ideas/" + r.id;
+            a.textContent = r.title;
+            li.appendChild(a);
+            ul.appendChild(li);
+          });
+          box.appendChild(ul);
+        });
+    }, 250);
+  });
+})();

@@ -99,8 +99,8 @@ pub struct AccountIntel {
     pub account: Account,
     /// Threads linked to the account that the caller may read, newest first.
     pub threads: Vec<ThreadItem>,
-    /// Ideas linked to the account (with the idea box).
-    pub ideas: Vec<serde_json::Value>,
+    /// Ideas linked to the account, newest first.
+    pub ideas: Vec<crate::ideas::Idea>,
     pub next_page: Option<i64>,
 }
 
@@ -108,7 +108,7 @@ pub struct AccountIntel {
 pub struct CompetitorIntel {
     pub competitor: Competitor,
     pub threads: Vec<ThreadItem>,
-    pub ideas: Vec<serde_json::Value>,
+    pub ideas: Vec<crate::ideas::Idea>,
     pub next_page: Option<i64>,
 }
 
@@ -165,10 +165,16 @@ pub async fn account_intel(
         db::run(&state.pool, move |c| {
             let account = accounts::find(c, &key)?.ok_or(AppError::NotFound)?;
             let (items, next_page) = linked_threads(c, &user, Some(account.id), None, &q)?;
+            let filter = crate::ideas::Filter {
+                sort: "new".into(),
+                account: Some(account.external_id.clone()),
+                ..Default::default()
+            };
+            let ideas = crate::ideas::list(c, &user, &filter)?;
             Ok(AccountIntel {
                 account,
                 threads: items.into_iter().map(ThreadItem::from).collect(),
-                ideas: Vec::new(),
+                ideas,
                 next_page,
             })
         })
@@ -240,10 +246,16 @@ pub async fn competitor_intel(
         db::run(&state.pool, move |c| {
             let competitor = competitors::find(c, &slug)?.ok_or(AppError::NotFound)?;
             let (items, next_page) = linked_threads(c, &user, None, Some(competitor.id), &q)?;
+            let filter = crate::ideas::Filter {
+                sort: "new".into(),
+                competitor: Some(competitor.slug.clone()),
+                ..Default::default()
+            };
+            let ideas = crate::ideas::list(c, &user, &filter)?;
             Ok(CompetitorIntel {
                 competitor,
                 threads: items.into_iter().map(ThreadItem::from).collect(),
-                ideas: Vec::new(),
+                ideas,
                 next_page,
             })
         })
@@ -307,6 +319,10 @@ pub fn check_follow_target(
             competitors::find(conn, key)?
                 .ok_or(AppError::NotFound)?
                 .slug
+        }
+        FollowKind::Idea => {
+            let id: i64 = key.parse().map_err(|_| AppError::NotFound)?;
+            crate::ideas::get(conn, user, id)?.id.to_string()
         }
         FollowKind::Tag => Tags::parse(&[key])
             .ok()

@@ -4,6 +4,7 @@
 pub mod crm;
 pub mod forum;
 pub mod health;
+pub mod ideas;
 pub mod me;
 
 use actix_web::{web, HttpResponse};
@@ -23,6 +24,8 @@ use crate::error::{AppError, ErrorBody, ErrorDetail};
         crm::put_account, crm::get_account, crm::search_accounts, crm::account_intel,
         crm::put_competitor, crm::get_competitor, crm::search_competitors, crm::competitor_intel,
         crm::put_links, crm::follow, crm::unfollow, crm::list_follows,
+        ideas::create, ideas::list, ideas::get, ideas::vote, ideas::unvote, ideas::set_status,
+        ideas::merge, ideas::similar,
     ),
     components(schemas(ErrorBody, ErrorDetail, me::Me, crate::domain::Role)),
     modifiers(&BearerAuth),
@@ -74,6 +77,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                         web::get().to(crm::competitor_intel),
                     )
                     .route("/threads/{id}/links", web::put().to(crm::put_links))
+                    .route("/ideas", web::post().to(ideas::create))
+                    .route("/ideas", web::get().to(ideas::list))
+                    .route("/ideas/similar", web::get().to(ideas::similar))
+                    .route("/ideas/{id}", web::get().to(ideas::get))
+                    .route("/ideas/{id}/vote", web::put().to(ideas::vote))
+                    .route("/ideas/{id}/vote", web::delete().to(ideas::unvote))
+                    .route("/ideas/{id}/status", web::put().to(ideas::set_status))
+                    .route("/ideas/{id}/merge", web::post().to(ideas::merge))
                     .route("/categories", web::get().to(forum::list_categories))
                     .route("/categories", web::post().to(forum::create_category))
                     .route("/threads", web::post().to(forum::create_thread))

@@ -341,7 +341,7 @@ pub fn import(
     rows: &[Row],
     progress: &dyn Fn(usize),
 ) -> Result<Summary, ImportError> {
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         let owners: HashMap<String, i64> = users::table
             .select((users::email, users::id))
             .load::<(String, i64)>(conn)?

@@ -126,7 +126,7 @@ pub fn set_thread_links(
     competitor_terms: &[String],
     by_name: bool,
 ) -> Result<Links, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         let (thread, category) = forum::visible_thread(conn, user, thread_id)?;
         if thread.author_id != user.id && !authz::allows(user, Action::Moderate) {
             return Err(AppError::Forbidden);
@@ -232,7 +232,7 @@ pub fn upsert_account(
     authz::require(user, Action::ManageCrm)?;
     let mut errs = FieldErrors::default();
     let key = errs.check("external_id", ExternalId::parse(external_id));
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         let fields = parse_account(conn, input, &mut errs)?;
         errs.into_result()?;
         let (key, fields) = (key.expect("checked"), fields.expect("checked"));

@@ -202,6 +202,24 @@ pub fn now() -> chrono::NaiveDateTime {
     chrono::DurationRound::duration_trunc(t, chrono::TimeDelta::microseconds(1)).unwrap_or(t)
 }
 
+/// A transaction that will write. On SQLite it takes the write lock first (a
+/// write that touches no row), so it waits for other writers (busy timeout)
+/// instead of failing with "database is locked" when it upgrades from
+/// reading to writing after another writer committed. On PostgreSQL it is a
+/// plain transaction.
+pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|conn| {
+        if let DbConn::Sqlite(c) = conn {
+            c.batch_execute("DELETE FROM setup_tokens WHERE 0")?;
+        }
+        f(conn)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -200,6 +200,67 @@ diesel::joinable!(thread_accounts -> threads (thread_id));
 diesel::joinable!(thread_competitors -> competitors (competitor_id));
 diesel::joinable!(thread_competitors -> threads (thread_id));
 
+diesel::table! {
+    ideas (id) {
+        id -> BigInt,
+        title -> Text,
+        body -> Text,
+        body_html -> Text,
+        author_id -> BigInt,
+        anonymous -> Bool,
+        status -> Text,
+        thread_id -> BigInt,
+        merged_into -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idea_votes (idea_id, user_id) {
+        idea_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idea_status_changes (id) {
+        id -> BigInt,
+        idea_id -> BigInt,
+        status -> Text,
+        response -> Nullable<Text>,
+        response_html -> Nullable<Text>,
+        changed_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idea_accounts (idea_id, account_id) {
+        idea_id -> BigInt,
+        account_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    idea_competitors (idea_id, competitor_id) {
+        idea_id -> BigInt,
+        competitor_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    idea_tags (idea_id, tag) {
+        idea_id -> BigInt,
+        tag -> Text,
+    }
+}
+
+diesel::joinable!(idea_status_changes -> users (changed_by));
+diesel::joinable!(idea_accounts -> accounts (account_id));
+diesel::joinable!(idea_competitors -> competitors (competitor_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     api_tokens,
@@ -218,4 +279,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     thread_accounts,
     thread_competitors,
     follows,
+    ideas,
+    idea_votes,
+    idea_status_changes,
+    idea_accounts,
+    idea_competitors,
+    idea_tags,
 );

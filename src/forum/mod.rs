@@ -216,7 +216,7 @@ pub fn create_thread(
     author: &User,
     input: &NewThread,
 ) -> Result<(ThreadRow, PostRow), AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         let category = readable_category(conn, author, &input.category)?;
         if !authz::can_post_in(author, &category, None) {
             return Err(AppError::Forbidden);
@@ -267,7 +267,7 @@ pub fn reply(
     parent_id: Option<i64>,
     body: &PostBody,
 ) -> Result<PostRow, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         let (thread, category) = visible_thread(conn, author, thread_id)?;
         if !authz::can_post_in(author, &category, Some(&thread)) {
             return Err(if thread.locked {
@@ -310,7 +310,7 @@ pub fn edit_post(
     post_id: i64,
     body: &PostBody,
 ) -> Result<PostRow, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         let (post, thread, category) = visible_post(conn, editor, post_id)?;
         if !authz::can_edit_post(editor, &post) {
             return Err(AppError::Forbidden);
@@ -334,7 +334,7 @@ pub fn edit_post(
 
 /// Soft-deletes the author's own post: its replies stay in place.
 pub fn delete_post(conn: &mut DbConn, user: &User, post_id: i64) -> Result<(), AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         let (post, thread, category) = visible_post(conn, user, post_id)?;
         if !authz::can_delete_post(user, &post) {
             return Err(AppError::Forbidden);
@@ -411,7 +411,7 @@ pub fn moderate_thread(
     thread_id: i64,
     action: &ThreadAction,
 ) -> Result<ThreadRow, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         let (thread, category) = visible_thread(conn, user, thread_id)?;
         authz::require(user, Action::Moderate)?;
         let (mut pinned, mut locked, mut hidden, mut target) = (
@@ -468,7 +468,7 @@ pub fn moderate_post(
     post_id: i64,
     hide: bool,
 ) -> Result<(), AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         let (post, thread, category) = visible_post(conn, user, post_id)?;
         authz::require(user, Action::Moderate)?;
         posts::set_hidden(conn, post.id, hide)?;

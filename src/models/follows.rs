@@ -15,6 +15,7 @@ pub enum FollowKind {
     Account,
     Competitor,
     Tag,
+    Idea,
 }
 
 impl FollowKind {
@@ -25,6 +26,7 @@ impl FollowKind {
             "account" => FollowKind::Account,
             "competitor" => FollowKind::Competitor,
             "tag" => FollowKind::Tag,
+            "idea" => FollowKind::Idea,
             _ => return None,
         })
     }
@@ -36,6 +38,7 @@ impl FollowKind {
             FollowKind::Account => "account",
             FollowKind::Competitor => "competitor",
             FollowKind::Tag => "tag",
+            FollowKind::Idea => "idea",
         }
     }
 }

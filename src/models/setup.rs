@@ -10,7 +10,7 @@ use crate::models::tokens::{generate_secret, hash_token};
 /// Replaces any earlier setup token with a new one and returns it.
 pub fn issue(conn: &mut DbConn) -> QueryResult<String> {
     let token = generate_secret();
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         diesel::delete(setup_tokens::table).execute(conn)?;
         diesel::insert_into(setup_tokens::table)
             .values((

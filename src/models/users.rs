@@ -139,7 +139,7 @@ pub fn list(conn: &mut DbConn) -> QueryResult<Vec<User>> {
 }
 
 pub fn set_role(conn: &mut DbConn, id: i64, role: Role) -> Result<User, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         let user = find(conn, id)?.ok_or(AppError::NotFound)?;
         if user.role == Role::Admin && role != Role::Admin {
             ensure_another_admin(conn, id)?;
@@ -152,7 +152,7 @@ pub fn set_role(conn: &mut DbConn, id: i64, role: Role) -> Result<User, AppError
 }
 
 pub fn set_active(conn: &mut DbConn, id: i64, active: bool) -> Result<User, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         let user = find(conn, id)?.ok_or(AppError::NotFound)?;
         if !active && user.role == Role::Admin {
             ensure_another_admin(conn, id)?;

@@ -6,6 +6,7 @@ mod crm;
 mod errors;
 mod forum;
 mod home;
+mod ideas;
 mod page;
 mod session;
 mod settings;
@@ -82,6 +83,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::get().to(crm::edit_competitor_form),
             )
             .route("/follow", web::post().to(crm::follow))
+            .route("/ideas", web::get().to(ideas::list))
+            .route("/ideas/new", web::get().to(ideas::new_form))
+            .route("/ideas/new", web::post().to(ideas::create))
+            .route("/ideas/{id}", web::get().to(ideas::show))
+            .route("/ideas/{id}/vote", web::post().to(ideas::vote))
+            .route("/ideas/{id}/status", web::post().to(ideas::set_status))
+            .route("/ideas/{id}/merge", web::post().to(ideas::merge))
+            .route("/roadmap", web::get().to(ideas::roadmap))
             .route("/t/{id}/links", web::get().to(crm::links_form))
             .route("/t/{id}/links", web::post().to(crm::save_links))
             .default_service(web::to(errors::not_found_page)),

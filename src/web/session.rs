@@ -2,7 +2,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::Connection;
 use serde::Deserialize;
 
 use super::{redirect, safe_next, Page};
@@ -189,7 +188,7 @@ pub async fn setup(
         .map_err(|e| AppError::Internal(e.into()))??;
     let token = form.token.clone();
     let created = db::run(&page.state.pool, move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_tx(conn, |conn| {
             if users::count(conn)? > 0 || !setup::consume(conn, &token)? {
                 return Ok(None);
             }

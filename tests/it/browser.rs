@@ -452,3 +452,71 @@ mod crm_pages {
         browser.close().await;
     }
 }
+
+mod idea_pages {
+    use super::*;
+
+    browser_test!(browser_posts_an_idea_votes_and_another_user_sees_the_count);
+
+    async fn browser_posts_an_idea_votes_and_another_user_sees_the_count(db: Db) {
+        let app = spawn_app(db).await;
+        app.create_user("rep@example.com", Role::Rep);
+        app.create_user("mkt@example.com", Role::Marketer);
+        let first = Browser::start(1024).await;
+        let b = &first;
+        sign_in(b, &app, "rep@example.com").await;
+        b.client.goto(&app.url("/ideas/new")).await.unwrap();
+        b.wait_for("#title")
+            .await
+            .send_keys("Quote templates in French")
+            .await
+            .unwrap();
+        b.client
+            .find(Locator::Css("#body"))
+            .await
+            .unwrap()
+            .send_keys("Three customers asked this week.")
+            .await
+            .unwrap();
+        b.client
+            .find(Locator::Css("#new-idea button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_until(
+            Duration::from_secs(10),
+            "the idea page",
+            move || async move { b.text_of("h1").await == "Quote templates in French" },
+        )
+        .await;
+        assert_eq!(b.text_of("#vote-count").await, "0 votes");
+        b.wait_for("#vote-button").await.click().await.unwrap();
+        wait_until(Duration::from_secs(10), "the vote", move || async move {
+            b.text_of("#vote-count").await == "1 vote"
+        })
+        .await;
+        let url = b.client.current_url().await.unwrap().to_string();
+
+        let second = Browser::start(1024).await;
+        let s = &second;
+        sign_in(s, &app, "mkt@example.com").await;
+        s.client.goto(&url).await.unwrap();
+        wait_until(
+            Duration::from_secs(10),
+            "the count for the second user",
+            move || async move { s.text_of("#vote-count").await == "1 vote" },
+        )
+        .await;
+        assert_eq!(
+            s.text_of("#vote-button").await,
+            "▲ Vote",
+            "not voted by the second user"
+        );
+        s.client.goto(&app.url("/ideas")).await.unwrap();
+        assert_eq!(s.text_of(".idea-item .vote-count").await, "1");
+        first.close().await;
+        second.close().await;
+    }
+}

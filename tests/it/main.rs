@@ -10,4 +10,5 @@ mod crm;
 mod events;
 mod forum;
 mod foundation;
+mod ideas;
 mod markdown;

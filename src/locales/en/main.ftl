@@ -244,3 +244,53 @@ error-short-text = At most 100 characters.
 error-domain-invalid = Enter a domain like acme.com.
 error-website-invalid = Enter an address starting with https://.
 error-owner-unknown = No user has this email.
+
+nav-ideas = Ideas
+ideas-title = Idea box
+ideas-new = Propose an idea
+ideas-roadmap = Roadmap
+ideas-sort = Sort
+ideas-sort-top = Top
+ideas-sort-new = New
+ideas-sort-trending = Trending
+ideas-sort-impact = Customer impact
+ideas-status = Status
+ideas-none = No ideas here yet.
+ideas-vote = Vote
+ideas-voted = Voted
+ideas-votes = { $count ->
+    [one] 1 vote
+   *[other] { $count } votes
+}
+ideas-impact = { $count ->
+    [one] 1 customer
+   *[other] { $count } customers
+}
+ideas-anonymous = Anonymous
+ideas-anonymous-to-others = shown as anonymous to others
+ideas-title-placeholder = Your idea in a few words
+ideas-check-similar = Look for similar ideas
+ideas-similar-intro = Similar ideas already exist: vote for one of them instead of posting a duplicate?
+ideas-body = What is it, and who asked for it?
+ideas-post-anonymously = Post anonymously (only administrators will see it was you)
+ideas-propose = Propose
+ideas-merged-into = This idea was merged into
+ideas-merged-from = Merged into this idea:
+ideas-discuss = { $count ->
+    [0] Discuss
+    [one] Discuss (1 comment)
+   *[other] Discuss ({ $count } comments)
+}
+ideas-timeline = Status and official answers
+ideas-answer = Official answer
+ideas-official-answer = Answer (optional, shown to everyone)
+ideas-merge-into = Merge into idea number
+ideas-merge = Merge
+ideas-status-saved = The status is saved; the author and voters are told.
+ideas-merged = The ideas were merged.
+status-open = Open
+status-under_review = Under review
+status-planned = Planned
+status-in_progress = In progress
+status-done = Done
+status-declined = Declined

@@ -244,3 +244,53 @@ error-short-text = 100 caractères au plus.
 error-domain-invalid = Saisissez un domaine comme acme.com.
 error-website-invalid = Saisissez une adresse commençant par https://.
 error-owner-unknown = Aucun utilisateur n'a cet e-mail.
+
+nav-ideas = Idées
+ideas-title = Boîte à idées
+ideas-new = Proposer une idée
+ideas-roadmap = Feuille de route
+ideas-sort = Trier
+ideas-sort-top = Les plus votées
+ideas-sort-new = Nouvelles
+ideas-sort-trending = Tendances
+ideas-sort-impact = Impact client
+ideas-status = Statut
+ideas-none = Pas encore d'idée ici.
+ideas-vote = Voter
+ideas-voted = Voté
+ideas-votes = { $count ->
+    [one] 1 vote
+   *[other] { $count } votes
+}
+ideas-impact = { $count ->
+    [one] 1 client
+   *[other] { $count } clients
+}
+ideas-anonymous = Anonyme
+ideas-anonymous-to-others = affiché comme anonyme aux autres
+ideas-title-placeholder = Votre idée en quelques mots
+ideas-check-similar = Chercher des idées proches
+ideas-similar-intro = Des idées proches existent déjà : voter pour l'une d'elles plutôt que publier un doublon ?
+ideas-body = De quoi s'agit-il, et qui l'a demandé ?
+ideas-post-anonymously = Publier anonymement (seuls les administrateurs sauront que c'est vous)
+ideas-propose = Proposer
+ideas-merged-into = Cette idée a été fusionnée dans
+ideas-merged-from = Fusionnées dans cette idée :
+ideas-discuss = { $count ->
+    [0] Discuter
+    [one] Discuter (1 commentaire)
+   *[other] Discuter ({ $count } commentaires)
+}
+ideas-timeline = Statut et réponses officielles
+ideas-answer = Réponse officielle
+ideas-official-answer = Réponse (facultative, visible de tous)
+ideas-merge-into = Fusionner dans l'idée numéro
+ideas-merge = Fusionner
+ideas-status-saved = Le statut est enregistré ; l'auteur et les votants sont prévenus.
+ideas-merged = Les idées ont été fusionnées.
+status-open = Ouverte
+status-under_review = À l'étude
+status-planned = Prévue
+status-in_progress = En cours
+status-done = Réalisée
+status-declined = Refusée

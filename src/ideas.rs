@@ -1,0 +1,690 @@
+//! The idea box: proposals, votes, official status and answers, merging,
+//! customer impact. Each write is one transaction with its event. Comments
+//! are the forum's post tree: every idea has a discussion thread in the
+//! "ideas" category, opened by the system account so that an anonymous
+//! author stays anonymous there too.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::authz::{self, Action};
+use crate::db::schema::{
+    accounts, competitors, idea_accounts, idea_competitors, idea_status_changes, idea_tags,
+    idea_votes, ideas, users,
+};
+use crate::db::{now, DbConn};
+use crate::domain::{Email, PostBody, Role, Tags, Title};
+use crate::error::AppError;
+use crate::events::{self, EventKind, NewEvent};
+use crate::forum::tree::AuthorRef;
+use crate::models::users::User;
+use crate::models::{categories, posts, threads};
+
+pub const STATUSES: [&str; 6] = [
+    "open",
+    "under_review",
+    "planned",
+    "in_progress",
+    "done",
+    "declined",
+];
+
+/// Trending: each vote weighs 0.5^(age in days / 7), so a vote counts half
+/// after a week and a quarter after two.
+pub const TRENDING_HALF_LIFE_DAYS: f64 = 7.0;
+
+const SYSTEM_EMAIL: &str = "system@grapevine.invalid";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = ideas)]
+pub struct IdeaRow {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub body_html: String,
+    pub author_id: i64,
+    pub anonymous: bool,
+    pub status: String,
+    pub thread_id: i64,
+    pub merged_into: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Response {
+    pub status: String,
+    /// The official answer, if one was given with this change.
+    pub response_html: Option<String>,
+    pub by: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Idea {
+    pub id: i64,
+    pub title: String,
+    pub body_html: String,
+    /// `null` when the idea is anonymous (admins see the author).
+    pub author: Option<AuthorRef>,
+    pub anonymous: bool,
+    pub status: String,
+    pub votes: i64,
+    pub voted_by_me: bool,
+    /// Distinct customer accounts linked: the customer impact.
+    pub impact: i64,
+    pub accounts: Vec<String>,
+    pub competitors: Vec<String>,
+    pub tags: Vec<String>,
+    pub merged_into: Option<i64>,
+    /// The forum thread holding the discussion.
+    pub thread_id: i64,
+    pub comment_count: i32,
+    pub created_at: NaiveDateTime,
+    /// Status changes and official answers, oldest first (detail only).
+    pub responses: Vec<Response>,
+    /// Ideas merged into this one (detail only).
+    pub merged_from: Vec<i64>,
+}
+
+pub struct NewIdea {
+    pub title: Title,
+    pub body: PostBody,
+    pub accounts: Vec<String>,
+    pub competitors: Vec<String>,
+    pub tags: Tags,
+    pub anonymous: bool,
+}
+
+/// The inactive account that opens idea discussions (it cannot sign in).
+fn system_user(conn: &mut DbConn) -> Result<i64, AppError> {
+    let email = Email::parse(SYSTEM_EMAIL).expect("valid constant");
+    if let Some(u) = crate::models::users::find_by_email(conn, &email)? {
+        return Ok(u.id);
+    }
+    let new = crate::models::users::NewUser {
+        email,
+        name: crate::domain::PersonName::parse("Grapevine").expect("valid constant"),
+        role: Role::Rep,
+        locale: None,
+    };
+    // Not a PHC string: no password verifies against it.
+    let user = crate::models::users::create_with_hash(conn, &new, "!")?;
+    crate::models::users::set_active(conn, user.id, false).or_else(|e| match e {
+        AppError::Conflict { .. } => Ok(user.clone()),
+        e => Err(e),
+    })?;
+    Ok(user.id)
+}
+
+fn author_visible(viewer: &User, idea: &IdeaRow) -> bool {
+    !idea.anonymous || viewer.role == Role::Admin
+}
+
+fn topics(links: &threads::Links) -> Vec<String> {
+    let mut t = vec!["all".to_string(), "ideas".to_string()];
+    t.extend(links.topics());
+    t
+}
+
+fn idea_links(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, threads::Links>> {
+    let acc: Vec<(i64, String, String)> = idea_accounts::table
+        .inner_join(accounts::table)
+        .filter(idea_accounts::idea_id.eq_any(ids))
+        .order((idea_accounts::idea_id, accounts::name))
+        .select((
+            idea_accounts::idea_id,
+            accounts::external_id,
+            accounts::name,
+        ))
+        .load(conn)?;
+    let comp: Vec<(i64, String, String)> = idea_competitors::table
+        .inner_join(competitors::table)
+        .filter(idea_competitors::idea_id.eq_any(ids))
+        .order((idea_competitors::idea_id, competitors::name))
+        .select((
+            idea_competitors::idea_id,
+            competitors::slug,
+            competitors::name,
+        ))
+        .load(conn)?;
+    let mut map: HashMap<i64, threads::Links> = HashMap::new();
+    for (i, k, n) in acc {
+        map.entry(i).or_default().accounts.push((k, n));
+    }
+    for (i, k, n) in comp {
+        map.entry(i).or_default().competitors.push((k, n));
+    }
+    Ok(map)
+}
+
+fn event(
+    conn: &mut DbConn,
+    kind: EventKind,
+    links: &threads::Links,
+    payload: serde_json::Value,
+) -> QueryResult<i64> {
+    events::append(
+        conn,
+        &NewEvent {
+            kind,
+            topics: topics(links),
+            readable_by: Role::ALL.to_vec(),
+            payload,
+        },
+    )
+}
+
+pub fn create(conn: &mut DbConn, author: &User, input: &NewIdea) -> Result<IdeaRow, AppError> {
+    crate::db::write_tx(conn, |conn| {
+        let resolved = crate::crm::resolve(conn, &input.accounts, &input.competitors, false)?;
+        let html = crate::markdown::render(
+            input.body.as_str(),
+            &crate::forum::resolve_mentions(conn, input.body.as_str())?,
+        );
+        let category = categories::find_by_slug(conn, "ideas")?.ok_or(AppError::NotFound)?;
+        let system = system_user(conn)?;
+        let thread = threads::insert(
+            conn,
+            &threads::NewThreadRow {
+                category_id: category.id,
+                author_id: system,
+                title: input.title.as_str(),
+                kind: "other",
+            },
+        )?;
+        let opening = posts::insert(conn, thread.id, None, system, input.body.as_str(), &html)?;
+        threads::record_post(conn, thread.id, opening.id, false)?;
+        let t = now();
+        let row: IdeaRow = diesel::insert_into(ideas::table)
+            .values((
+                ideas::title.eq(input.title.as_str()),
+                ideas::body.eq(input.body.as_str()),
+                ideas::body_html.eq(&html),
+                ideas::author_id.eq(author.id),
+                ideas::anonymous.eq(input.anonymous),
+                ideas::thread_id.eq(thread.id),
+                ideas::created_at.eq(t),
+                ideas::updated_at.eq(t),
+            ))
+            .get_result(conn)?;
+        for a in &resolved.accounts {
+            diesel::insert_into(idea_accounts::table)
+                .values((
+                    idea_accounts::idea_id.eq(row.id),
+                    idea_accounts::account_id.eq(a.id),
+                ))
+                .execute(conn)?;
+        }
+        for c in &resolved.competitors {
+            diesel::insert_into(idea_competitors::table)
+                .values((
+                    idea_competitors::idea_id.eq(row.id),
+                    idea_competitors::competitor_id.eq(c.id),
+                ))
+                .execute(conn)?;
+        }
+        for tag in input.tags.as_slice() {
+            diesel::insert_into(idea_tags::table)
+                .values((idea_tags::idea_id.eq(row.id), idea_tags::tag.eq(tag)))
+                .execute(conn)?;
+        }
+        let links = resolved.links();
+        let author_json = if input.anonymous {
+            json!(null)
+        } else {
+            json!({"id": author.id, "name": author.name})
+        };
+        event(
+            conn,
+            EventKind::IdeaCreated,
+            &links,
+            json!({
+                "idea_id": row.id, "title": row.title, "author": author_json, "body_html": html,
+                "excerpt": crate::markdown::excerpt(input.body.as_str(), 200), "status": "open",
+                "accounts": links.account_keys(), "competitors": links.competitor_keys(),
+                "url": format!("/ideas/{}", row.id),
+            }),
+        )?;
+        Ok(row)
+    })
+}
+
+fn find_row(conn: &mut DbConn, id: i64) -> Result<IdeaRow, AppError> {
+    ideas::table
+        .find(id)
+        .select(IdeaRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+fn count_votes(conn: &mut DbConn, id: i64) -> QueryResult<i64> {
+    idea_votes::table
+        .filter(idea_votes::idea_id.eq(id))
+        .count()
+        .get_result(conn)
+}
+
+/// Adds (or with `on = false` removes) the user's vote; voting twice counts
+/// once. Returns the new count.
+pub fn vote(conn: &mut DbConn, user: &User, id: i64, on: bool) -> Result<i64, AppError> {
+    crate::db::write_tx(conn, |conn| {
+        let idea = find_row(conn, id)?;
+        if let Some(target) = idea.merged_into {
+            return Err(AppError::conflict(
+                "idea_merged",
+                format!("this idea was merged into idea {target}: vote there"),
+            ));
+        }
+        let changed = if on {
+            let values = (
+                idea_votes::idea_id.eq(id),
+                idea_votes::user_id.eq(user.id),
+                idea_votes::created_at.eq(now()),
+            );
+            crate::on_each_backend!(&mut *conn, |c| diesel::insert_into(idea_votes::table)
+                .values(values)
+                .on_conflict((idea_votes::idea_id, idea_votes::user_id))
+                .do_nothing()
+                .execute(c))?
+        } else {
+            diesel::delete(
+                idea_votes::table
+                    .filter(idea_votes::idea_id.eq(id))
+                    .filter(idea_votes::user_id.eq(user.id)),
+            )
+            .execute(conn)?
+        };
+        let votes = count_votes(conn, id)?;
+        if changed > 0 {
+            if on {
+                crate::models::follows::follow(
+                    conn,
+                    user.id,
+                    crate::models::follows::FollowKind::Idea,
+                    &id.to_string(),
+                )?;
+            }
+            let links = idea_links(conn, &[id])?.remove(&id).unwrap_or_default();
+            event(
+                conn,
+                EventKind::IdeaVoted,
+                &links,
+                json!({"idea_id": id, "title": idea.title, "votes": votes, "url": format!("/ideas/{id}")}),
+            )?;
+        }
+        Ok(votes)
+    })
+}
+
+/// Moves an idea to a status, with an optional official answer (marketers, admins).
+pub fn set_status(
+    conn: &mut DbConn,
+    user: &User,
+    id: i64,
+    status: &str,
+    response: Option<&str>,
+) -> Result<(), AppError> {
+    authz::require(user, Action::Moderate)?;
+    if !STATUSES.contains(&status) {
+        return Err(AppError::invalid(
+            "invalid_status",
+            format!("unknown status {status:?}: use {}", STATUSES.join(", ")),
+        ));
+    }
+    let response = match response.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => Some(
+            PostBody::parse(r)
+                .map_err(|e| AppError::invalid("invalid_input", format!("response: {e}")))?,
+        ),
+        None => None,
+    };
+    crate::db::write_tx(conn, |conn| {
+        let idea = find_row(conn, id)?;
+        let html = response
+            .as_ref()
+            .map(|r| crate::markdown::render(r.as_str(), &HashMap::new()));
+        diesel::insert_into(idea_status_changes::table)
+            .values((
+                idea_status_changes::idea_id.eq(id),
+                idea_status_changes::status.eq(status),
+                idea_status_changes::response.eq(response.as_ref().map(|r| r.as_str())),
+                idea_status_changes::response_html.eq(&html),
+                idea_status_changes::changed_by.eq(user.id),
+                idea_status_changes::created_at.eq(now()),
+            ))
+            .execute(conn)?;
+        diesel::update(ideas::table.find(id))
+            .set((ideas::status.eq(status), ideas::updated_at.eq(now())))
+            .execute(conn)?;
+        let links = idea_links(conn, &[id])?.remove(&id).unwrap_or_default();
+        event(
+            conn,
+            EventKind::IdeaStatusChanged,
+            &links,
+            json!({"idea_id": id, "title": idea.title, "old_status": idea.status, "status": status,
+                   "response_html": html, "by": {"id": user.id, "name": user.name}, "url": format!("/ideas/{id}")}),
+        )?;
+        Ok(())
+    })
+}
+
+/// Merges idea `from` into `into` (marketers, admins): votes move without
+/// counting anyone twice, links are carried over, and `from` points to `into`.
+pub fn merge(conn: &mut DbConn, user: &User, from: i64, into: i64) -> Result<(), AppError> {
+    authz::require(user, Action::Moderate)?;
+    if from == into {
+        return Err(AppError::invalid(
+            "invalid_merge",
+            "an idea cannot be merged into itself",
+        ));
+    }
+    crate::db::write_tx(conn, |conn| {
+        let a = find_row(conn, from)?;
+        let b = find_row(conn, into)?;
+        if a.merged_into.is_some() || b.merged_into.is_some() {
+            return Err(AppError::conflict(
+                "idea_merged",
+                "one of these ideas was already merged",
+            ));
+        }
+        let voters: Vec<(i64, NaiveDateTime)> = idea_votes::table
+            .filter(idea_votes::idea_id.eq(from))
+            .select((idea_votes::user_id, idea_votes::created_at))
+            .load(conn)?;
+        for (uid, at) in voters {
+            let values = (
+                idea_votes::idea_id.eq(into),
+                idea_votes::user_id.eq(uid),
+                idea_votes::created_at.eq(at),
+            );
+            crate::on_each_backend!(&mut *conn, |c| diesel::insert_into(idea_votes::table)
+                .values(values)
+                .on_conflict((idea_votes::idea_id, idea_votes::user_id))
+                .do_nothing()
+                .execute(c))?;
+        }
+        diesel::delete(idea_votes::table.filter(idea_votes::idea_id.eq(from))).execute(conn)?;
+        let acc: Vec<i64> = idea_accounts::table
+            .filter(idea_accounts::idea_id.eq(from))
+            .select(idea_accounts::account_id)
+            .load(conn)?;
+        for account_id in acc {
+            let values = (
+                idea_accounts::idea_id.eq(into),
+                idea_accounts::account_id.eq(account_id),
+            );
+            crate::on_each_backend!(&mut *conn, |c| diesel::insert_into(idea_accounts::table)
+                .values(values)
+                .on_conflict_do_nothing()
+                .execute(c))?;
+        }
+        let comp: Vec<i64> = idea_competitors::table
+            .filter(idea_competitors::idea_id.eq(from))
+            .select(idea_competitors::competitor_id)
+            .load(conn)?;
+        for competitor_id in comp {
+            let values = (
+                idea_competitors::idea_id.eq(into),
+                idea_competitors::competitor_id.eq(competitor_id),
+            );
+            crate::on_each_backend!(&mut *conn, |c| diesel::insert_into(idea_competitors::table)
+                .values(values)
+                .on_conflict_do_nothing()
+                .execute(c))?;
+        }
+        diesel::update(ideas::table.find(from))
+            .set((
+                ideas::merged_into.eq(Some(into)),
+                ideas::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        let links = idea_links(conn, &[into])?.remove(&into).unwrap_or_default();
+        let votes = count_votes(conn, into)?;
+        event(
+            conn,
+            EventKind::IdeaMerged,
+            &links,
+            json!({"idea_id": into, "merged_id": from, "title": b.title, "merged_title": a.title, "votes": votes,
+                   "by": {"id": user.id, "name": user.name}, "url": format!("/ideas/{into}")}),
+        )?;
+        Ok(())
+    })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub sort: String,
+    pub status: Option<String>,
+    pub account: Option<String>,
+    pub competitor: Option<String>,
+    pub tag: Option<String>,
+}
+
+fn assemble(conn: &mut DbConn, viewer: &User, rows: Vec<IdeaRow>) -> QueryResult<Vec<(Idea, f64)>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let votes: Vec<(i64, i64, NaiveDateTime)> = idea_votes::table
+        .filter(idea_votes::idea_id.eq_any(&ids))
+        .select((
+            idea_votes::idea_id,
+            idea_votes::user_id,
+            idea_votes::created_at,
+        ))
+        .load(conn)?;
+    let mut links = idea_links(conn, &ids)?;
+    let tag_rows: Vec<(i64, String)> = idea_tags::table
+        .filter(idea_tags::idea_id.eq_any(&ids))
+        .order((idea_tags::idea_id, idea_tags::tag))
+        .select((idea_tags::idea_id, idea_tags::tag))
+        .load(conn)?;
+    let thread_ids: Vec<i64> = rows.iter().map(|r| r.thread_id).collect();
+    let comments: HashMap<i64, i32> = crate::db::schema::threads::table
+        .filter(crate::db::schema::threads::id.eq_any(&thread_ids))
+        .select((
+            crate::db::schema::threads::id,
+            crate::db::schema::threads::reply_count,
+        ))
+        .load::<(i64, i32)>(conn)?
+        .into_iter()
+        .collect();
+    let authors: HashMap<i64, String> = users::table
+        .filter(users::id.eq_any(rows.iter().map(|r| r.author_id).collect::<Vec<_>>()))
+        .select((users::id, users::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    let t = now();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let mine = votes.iter().filter(|v| v.0 == r.id);
+            let (mut count, mut voted, mut trend) = (0i64, false, 0f64);
+            for v in mine {
+                count += 1;
+                voted |= v.1 == viewer.id;
+                let age_days = (t - v.2).num_seconds().max(0) as f64 / 86_400.0;
+                trend += 0.5f64.powf(age_days / TRENDING_HALF_LIFE_DAYS);
+            }
+            let l = links.remove(&r.id).unwrap_or_default();
+            let idea = Idea {
+                author: author_visible(viewer, &r).then(|| AuthorRef {
+                    id: r.author_id,
+                    name: authors.get(&r.author_id).cloned().unwrap_or_default(),
+                }),
+                impact: l.accounts.len() as i64,
+                accounts: l.account_keys(),
+                competitors: l.competitor_keys(),
+                tags: tag_rows
+                    .iter()
+                    .filter(|x| x.0 == r.id)
+                    .map(|x| x.1.clone())
+                    .collect(),
+                comment_count: comments.get(&r.thread_id).copied().unwrap_or(0),
+                id: r.id,
+                title: r.title,
+                body_html: r.body_html,
+                anonymous: r.anonymous,
+                status: r.status,
+                votes: count,
+                voted_by_me: voted,
+                merged_into: r.merged_into,
+                thread_id: r.thread_id,
+                created_at: r.created_at,
+                responses: Vec::new(),
+                merged_from: Vec::new(),
+            };
+            (idea, trend)
+        })
+        .collect())
+}
+
+/// Ideas (not merged away), filtered and sorted: `top` (votes), `new`,
+/// `trending` (decayed votes, see `TRENDING_HALF_LIFE_DAYS`) or `impact`
+/// (distinct linked accounts, then votes).
+pub fn list(conn: &mut DbConn, viewer: &User, f: &Filter) -> Result<Vec<Idea>, AppError> {
+    let mut q = ideas::table
+        .filter(ideas::merged_into.is_null())
+        .select(IdeaRow::as_select())
+        .into_boxed();
+    if let Some(s) = &f.status {
+        if !STATUSES.contains(&s.as_str()) {
+            return Err(AppError::invalid(
+                "invalid_status",
+                format!("unknown status {s:?}"),
+            ));
+        }
+        q = q.filter(ideas::status.eq(s.clone()));
+    }
+    if let Some(key) = &f.account {
+        let Some(a) = crate::models::accounts::find_row(conn, key)? else {
+            return Ok(Vec::new());
+        };
+        q = q.filter(
+            ideas::id.eq_any(
+                idea_accounts::table
+                    .filter(idea_accounts::account_id.eq(a.id))
+                    .select(idea_accounts::idea_id),
+            ),
+        );
+    }
+    if let Some(slug) = &f.competitor {
+        let Some(c) = crate::models::competitors::find(conn, slug)? else {
+            return Ok(Vec::new());
+        };
+        q = q.filter(
+            ideas::id.eq_any(
+                idea_competitors::table
+                    .filter(idea_competitors::competitor_id.eq(c.id))
+                    .select(idea_competitors::idea_id),
+            ),
+        );
+    }
+    if let Some(tag) = &f.tag {
+        q = q.filter(
+            ideas::id.eq_any(
+                idea_tags::table
+                    .filter(idea_tags::tag.eq(tag.to_lowercase()))
+                    .select(idea_tags::idea_id),
+            ),
+        );
+    }
+    let rows: Vec<IdeaRow> = q.load(conn)?;
+    let mut all = assemble(conn, viewer, rows)?;
+    match f.sort.as_str() {
+        "" | "top" => all.sort_by(|a, b| {
+            b.0.votes
+                .cmp(&a.0.votes)
+                .then(b.0.created_at.cmp(&a.0.created_at))
+                .then(b.0.id.cmp(&a.0.id))
+        }),
+        "new" => all.sort_by(|a, b| {
+            b.0.created_at
+                .cmp(&a.0.created_at)
+                .then(b.0.id.cmp(&a.0.id))
+        }),
+        "trending" => all.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.id.cmp(&a.0.id))),
+        "impact" => all.sort_by(|a, b| {
+            b.0.impact
+                .cmp(&a.0.impact)
+                .then(b.0.votes.cmp(&a.0.votes))
+                .then(b.0.id.cmp(&a.0.id))
+        }),
+        other => {
+            return Err(AppError::invalid(
+                "invalid_sort",
+                format!("unknown sort {other:?}: use top, new, trending or impact"),
+            ))
+        }
+    }
+    Ok(all.into_iter().map(|(i, _)| i).collect())
+}
+
+/// One idea with its timeline of statuses and answers.
+pub fn get(conn: &mut DbConn, viewer: &User, id: i64) -> Result<Idea, AppError> {
+    let row = find_row(conn, id)?;
+    let mut idea = assemble(conn, viewer, vec![row])?
+        .pop()
+        .map(|(i, _)| i)
+        .ok_or(AppError::NotFound)?;
+    idea.responses = idea_status_changes::table
+        .inner_join(users::table)
+        .filter(idea_status_changes::idea_id.eq(id))
+        .order(idea_status_changes::id.asc())
+        .select((
+            idea_status_changes::status,
+            idea_status_changes::response_html,
+            users::name,
+            idea_status_changes::created_at,
+        ))
+        .load::<(String, Option<String>, String, NaiveDateTime)>(conn)?
+        .into_iter()
+        .map(|(status, response_html, by, created_at)| Response {
+            status,
+            response_html,
+            by,
+            created_at,
+        })
+        .collect();
+    idea.merged_from = ideas::table
+        .filter(ideas::merged_into.eq(id))
+        .select(ideas::id)
+        .order(ideas::id)
+        .load(conn)?;
+    Ok(idea)
+}
+
+/// Open ideas whose titles share words with `title`, most shared first.
+pub fn similar(
+    conn: &mut DbConn,
+    title: &str,
+    limit: usize,
+) -> QueryResult<Vec<(i64, String, String)>> {
+    let words = |s: &str| -> HashSet<String> {
+        s.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
+            .map(str::to_string)
+            .collect()
+    };
+    let wanted = words(title);
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, String, String)> = ideas::table
+        .filter(ideas::merged_into.is_null())
+        .select((ideas::id, ideas::title, ideas::status))
+        .load(conn)?;
+    let mut scored: Vec<(usize, (i64, String, String))> = rows
+        .into_iter()
+        .map(|r| (words(&r.1).intersection(&wanted).count(), r))
+        .filter(|(n, _)| *n > 0)
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1 .0.cmp(&a.1 .0)));
+    Ok(scored.into_iter().take(limit).map(|(_, r)| r).collect())
+}

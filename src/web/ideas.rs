@@ -1,0 +1,232 @@
+//! Idea box pages: the list, proposing, the idea page, the roadmap.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::{redirect, Page};
+use crate::auth::csrf::CsrfForm;
+use crate::authz::{self, Action};
+use crate::db;
+use crate::domain::{FieldErrors, PostBody, Tags, Title};
+use crate::error::AppError;
+use crate::ideas::{self, Filter, NewIdea, STATUSES};
+use crate::models::follows::{self, FollowKind};
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    sort: Option<String>,
+    status: Option<String>,
+}
+
+pub async fn list(page: Page, q: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let q = q.into_inner();
+    let sort = q
+        .sort
+        .clone()
+        .filter(|s| ["top", "new", "trending", "impact"].contains(&s.as_str()))
+        .unwrap_or_else(|| "top".into());
+    let status = q.status.clone().filter(|s| STATUSES.contains(&s.as_str()));
+    let filter = Filter {
+        sort: sort.clone(),
+        status: status.clone(),
+        ..Default::default()
+    };
+    let items = db::run(&page.state.pool, move |c| ideas::list(c, &user, &filter)).await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("ideas", &items.into_iter().take(100).collect::<Vec<_>>());
+    ctx.insert("sort", &sort);
+    ctx.insert("status", &status);
+    ctx.insert("statuses", &STATUSES);
+    page.render("ideas/list.html", ctx)
+}
+
+#[derive(Deserialize, Serialize, Default)]
+pub struct IdeaForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    accounts: String,
+    #[serde(default)]
+    competitors: String,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    anonymous: Option<String>,
+}
+
+async fn form_page(
+    page: &Page,
+    status: StatusCode,
+    values: &IdeaForm,
+    errors: serde_json::Map<String, serde_json::Value>,
+) -> Result<HttpResponse, AppError> {
+    let title = values.title.clone();
+    let similar = db::run(&page.state.pool, move |c| Ok(ideas::similar(c, &title, 5)?)).await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("values", values);
+    ctx.insert("errors", &errors);
+    ctx.insert("similar", &similar);
+    page.render_status(status, "ideas/new.html", ctx)
+}
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    title: Option<String>,
+}
+
+/// The form; `?title=` lists similar ideas first (without script too).
+pub async fn new_form(page: Page, q: web::Query<NewQuery>) -> Result<HttpResponse, AppError> {
+    page.user()?;
+    let values = IdeaForm {
+        title: q.into_inner().title.unwrap_or_default(),
+        ..Default::default()
+    };
+    form_page(&page, StatusCode::OK, &values, Default::default()).await
+}
+
+pub async fn create(
+    page: Page,
+    CsrfForm(form): CsrfForm<IdeaForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let mut errs = FieldErrors::default();
+    let title = errs.check("title", Title::parse(&form.title));
+    let body = errs.check("body", PostBody::parse(&form.body));
+    let tags = errs.check("tags", Tags::parse_list(&form.tags));
+    let (Some(title), Some(body), Some(tags)) = (title, body, tags) else {
+        let map = errs.to_map(page.lang);
+        return form_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await;
+    };
+    let split = |s: &str| {
+        s.split(',')
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+    };
+    let input = NewIdea {
+        title,
+        body,
+        tags,
+        accounts: split(&form.accounts),
+        competitors: split(&form.competitors),
+        anonymous: form.anonymous.is_some(),
+    };
+    match db::run(&page.state.pool, move |c| ideas::create(c, &user, &input)).await {
+        Ok(row) => Ok(redirect(&format!("/ideas/{}", row.id))),
+        Err(e @ AppError::Invalid { .. }) => {
+            let mut map = serde_json::Map::new();
+            map.insert("links".into(), e.to_string().into());
+            form_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let id = id.into_inner();
+    let (idea, following) = db::run(&page.state.pool, move |c| {
+        let idea = ideas::get(c, &user, id)?;
+        let following = follows::is_following(c, user.id, FollowKind::Idea, &id.to_string())?;
+        Ok((idea, following))
+    })
+    .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("idea", &idea);
+    ctx.insert("following", &following);
+    ctx.insert("statuses", &STATUSES);
+    ctx.insert("can_answer", &authz::allows(page.user()?, Action::Moderate));
+    page.render("ideas/show.html", ctx)
+}
+
+#[derive(Deserialize)]
+pub struct VoteForm {
+    on: String,
+    next: Option<String>,
+}
+
+pub async fn vote(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<VoteForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let id = id.into_inner();
+    let on = form.on == "1";
+    db::run(&page.state.pool, move |c| ideas::vote(c, &user, id, on)).await?;
+    Ok(redirect(&super::safe_next(
+        form.next.as_deref().or(Some(&format!("/ideas/{id}"))),
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    status: String,
+    #[serde(default)]
+    response: String,
+}
+
+pub async fn set_status(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<StatusForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let id = id.into_inner();
+    db::run(&page.state.pool, move |c| {
+        ideas::set_status(c, &user, id, &form.status, Some(&form.response))
+    })
+    .await?;
+    page.flash_next("ideas-status-saved");
+    Ok(redirect(&format!("/ideas/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct MergeForm {
+    into: String,
+}
+
+pub async fn merge(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<MergeForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let id = id.into_inner();
+    let into: i64 = form
+        .into
+        .trim()
+        .trim_start_matches('#')
+        .parse()
+        .map_err(|_| {
+            AppError::invalid("invalid_merge", "give the number of the idea to merge into")
+        })?;
+    db::run(&page.state.pool, move |c| ideas::merge(c, &user, id, into)).await?;
+    page.flash_next("ideas-merged");
+    Ok(redirect(&format!("/ideas/{into}")))
+}
+
+/// What marketing plans, is building and has done.
+pub async fn roadmap(page: Page) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let columns = db::run(&page.state.pool, move |c| {
+        let mut out = Vec::new();
+        for status in ["planned", "in_progress", "done"] {
+            let filter = Filter {
+                sort: "top".into(),
+                status: Some(status.into()),
+                ..Default::default()
+            };
+            out.push((status, ideas::list(c, &user, &filter)?));
+        }
+        Ok(out)
+    })
+    .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("columns", &columns);
+    page.render("ideas/roadmap.html", ctx)
+}
