@@ -20,6 +20,7 @@ pub mod events;
 pub mod forum;
 pub mod i18n;
 pub mod ideas;
+pub mod live;
 pub mod markdown;
 pub mod models;
 pub mod startup;

@@ -79,7 +79,9 @@ impl Application {
             pool,
             tera: assets::build_tera()?,
             thread_cache: crate::forum::view::new_cache(64 << 20),
+            hub: crate::live::Hub::default(),
         });
+        state.hub.start_poller(state.pool.clone());
         let key = Key::from(&settings.secret_key);
         let secure = settings.secure_cookies();
         let mut server = HttpServer::new(move || {

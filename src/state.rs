@@ -10,4 +10,6 @@ pub struct AppState {
     pub tera: tera::Tera,
     /// Rendered thread trees, see `forum::view`.
     pub thread_cache: crate::forum::view::FragmentCache,
+    /// The live feed's hub (see `live`).
+    pub hub: crate::live::Hub,
 }

@@ -174,3 +174,82 @@
     }, 250);
   });
 })();
+
+// The live feed: a websocket that subscribes to topics, resumes from the last
+// event id it saw after any disconnect (laptop asleep, network gone), with
+// backoff. Pages work without it.
+window.grapevineLive = function (topics, since, onEvent) {
+  "use strict";
+  var last = since, delay = 1000, ws = null;
+  function open() {
+    var proto = location.protocol === "https:" ? "wss://" : "ws://";
+    ws = new WebSocket(proto + location.host + "/api/v1/live");
+    ws.onopen = function () {
+      delay = 1000;
+      var msg = { type: "subscribe", topics: topics };
+      if (last !== null && last !== undefined) msg.since = last;
+      ws.send(JSON.stringify(msg));
+    };
+    ws.onmessage = function (m) {
+      var f = JSON.parse(m.data);
+      if (f.type === "event") { last = f.id; onEvent(f); }
+      else if (f.type === "caught_up") { last = Math.max(last || 0, f.id); }
+    };
+    ws.onclose = function () {
+      setTimeout(open, delay);
+      delay = Math.min(delay * 2, 30000);
+    };
+  }
+  open();
+  return { close: function () { ws.onclose = null; ws.close(); } };
+};
+
+// Thread page: new replies appear at their place in the tree, marked new.
+(function () {
+  "use strict";
+  var thread = document.querySelector("[data-live-thread]");
+  if (!thread || !window.WebSocket) return;
+  var replyLabel = (document.querySelector("a.reply-link") || {}).textContent || "Reply";
+  function childList(parent) {
+    var holder = parent.classList.contains("opening") ? document.getElementById("replies") : parent.parentElement;
+    var ol = null;
+    for (var i = 0; i < holder.children.length; i++) if (holder.children[i].tagName === "OL") ol = holder.children[i];
+    if (!ol) { ol = document.createElement("ol"); ol.className = "tree"; holder.appendChild(ol); }
+    return ol;
+  }
+  window.grapevineLive(["thread:" + thread.dataset.liveThread], Number(thread.dataset.since), function (ev) {
+    if (ev.kind !== "post.created" || document.getElementById("p" + ev.data.post_id)) return;
+    var parent = document.getElementById("p" + ev.data.parent_id);
+    if (!parent) return;
+    var art = document.createElement("article");
+    art.className = "post new unread";
+    art.id = "p" + ev.data.post_id;
+    var meta = document.createElement("header");
+    meta.className = "post-meta";
+    var who = document.createElement("a");
+    who.className = "author";
+    who.href = "/users/" + ev.data.author.id;
+    who.textContent = ev.data.author.name;
+    var when = document.createElement("time");
+    when.setAttribute("datetime", ev.data.created_at);
+    meta.appendChild(who);
+    meta.appendChild(when);
+    var body = document.createElement("div");
+    body.className = "body";
+    body.innerHTML = ev.data.body_html; // sanitized by the server at write time
+    var actions = document.createElement("div");
+    actions.className = "post-actions";
+    var reply = document.createElement("a");
+    reply.className = "reply-link";
+    reply.href = "?reply_to=" + ev.data.post_id + "#reply";
+    reply.textContent = replyLabel;
+    actions.appendChild(reply);
+    art.appendChild(meta);
+    art.appendChild(body);
+    art.appendChild(actions);
+    var li = document.createElement("li");
+    li.appendChild(art);
+    childList(parent).appendChild(li);
+    if (window.grapevineLocalTimes) window.grapevineLocalTimes(art);
+  });
+})();

@@ -25,7 +25,7 @@ use crate::error::{AppError, ErrorBody, ErrorDetail};
         crm::put_competitor, crm::get_competitor, crm::search_competitors, crm::competitor_intel,
         crm::put_links, crm::follow, crm::unfollow, crm::list_follows,
         ideas::create, ideas::list, ideas::get, ideas::vote, ideas::unvote, ideas::set_status,
-        ideas::merge, ideas::similar,
+        ideas::merge, ideas::similar, crate::live::socket::live,
     ),
     components(schemas(ErrorBody, ErrorDetail, me::Me, crate::domain::Role)),
     modifiers(&BearerAuth),
@@ -77,6 +77,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                         web::get().to(crm::competitor_intel),
                     )
                     .route("/threads/{id}/links", web::put().to(crm::put_links))
+                    .route("/live", web::get().to(crate::live::socket::live))
                     .route("/ideas", web::post().to(ideas::create))
                     .route("/ideas", web::get().to(ideas::list))
                     .route("/ideas/similar", web::get().to(ideas::similar))

@@ -15,6 +15,8 @@ use quick_cache::Weighter;
 pub const MARK_OPEN: &str = "\u{1}U";
 pub const MARK_CLOSE: &str = "\u{2}";
 pub const CSRF_MARK: &str = "\u{1}C\u{2}";
+/// The live feed's current event id, for the page's `since`.
+pub const SINCE_MARK: &str = "\u{1}E\u{2}";
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FragmentKey {
@@ -53,7 +55,7 @@ pub fn new_cache(bytes: u64) -> FragmentCache {
 }
 
 /// Fills the placeholders of a cached fragment for one request.
-pub fn stamp(fragment: &str, csrf: &str, last_read: Option<i64>) -> String {
+pub fn stamp(fragment: &str, csrf: &str, last_read: Option<i64>, since: i64) -> String {
     let mut out = String::with_capacity(fragment.len() + 64);
     let mut rest = fragment;
     while let Some(start) = rest.find('\u{1}') {
@@ -66,6 +68,8 @@ pub fn stamp(fragment: &str, csrf: &str, last_read: Option<i64>) -> String {
         let token = &tail[..end];
         if token == "C" {
             out.push_str(csrf);
+        } else if token == "E" {
+            out.push_str(&since.to_string());
         } else if let Some(id) = token.strip_prefix('U').and_then(|n| n.parse::<i64>().ok()) {
             if last_read.is_some_and(|r| id > r) {
                 out.push_str(" unread");
@@ -87,11 +91,11 @@ mod tests {
             "<a class=\"post{MARK_OPEN}5{MARK_CLOSE}\"><input value=\"{CSRF_MARK}\"><a class=\"post{MARK_OPEN}9{MARK_CLOSE}\">"
         );
         assert_eq!(
-            stamp(&frag, "tok", Some(5)),
+            stamp(&frag, "tok", Some(5), 0),
             "<a class=\"post\"><input value=\"tok\"><a class=\"post unread\">"
         );
         assert_eq!(
-            stamp(&frag, "tok", None),
+            stamp(&frag, "tok", None, 0),
             "<a class=\"post\"><input value=\"tok\"><a class=\"post\">"
         );
     }

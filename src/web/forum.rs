@@ -300,6 +300,7 @@ fn render_thread(
     ctx.insert("thread", thread);
     ctx.insert("category", category);
     ctx.insert("tags", &tags);
+    ctx.insert("since_mark", view::SINCE_MARK);
     ctx.insert("mark_open", view::MARK_OPEN);
     ctx.insert("mark_close", view::MARK_CLOSE);
     ctx.insert("reply_to", &Option::<(i64, String)>::None);
@@ -384,7 +385,12 @@ async fn thread_page(
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
-        .body(view::stamp(&html, &seed.csrf, last_read)))
+        .body(view::stamp(
+            &html,
+            &seed.csrf,
+            last_read,
+            seed.state.hub.published(),
+        )))
 }
 
 pub async fn show_thread(

@@ -520,3 +520,84 @@ mod idea_pages {
         second.close().await;
     }
 }
+
+mod live_pages {
+    use super::*;
+
+    browser_test!(browser_reply_appears_live_in_another_session);
+
+    async fn browser_reply_appears_live_in_another_session(db: Db) {
+        let app = spawn_app(db).await;
+        let (api, _) = app.api_user("writer@example.com", Role::Rep);
+        app.create_user("reader@example.com", Role::Marketer);
+        let thread = api
+            .thread("customers", "Watch this thread", "Opening words")
+            .await;
+        let first_reply = api.reply(thread, None, "An early reply").await;
+
+        let watcher = Browser::start(1024).await;
+        let w = &watcher;
+        sign_in(w, &app, "reader@example.com").await;
+        w.client
+            .goto(&app.url(&format!("/t/{thread}")))
+            .await
+            .unwrap();
+        w.wait_for(&format!("#p{first_reply}")).await;
+        // A marker that a reload would wipe.
+        w.client
+            .execute("window.__noReload = true", vec![])
+            .await
+            .unwrap();
+
+        let writer = Browser::start(1024).await;
+        let b = &writer;
+        sign_in(b, &app, "writer@example.com").await;
+        b.client
+            .goto(&app.url(&format!("/t/{thread}")))
+            .await
+            .unwrap();
+        b.wait_for(&format!("#p{first_reply} a.reply-link"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        b.wait_for("#reply-body")
+            .await
+            .send_keys("Posted live, nested")
+            .await
+            .unwrap();
+        b.client
+            .find(Locator::Css("#reply-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+
+        wait_until(
+            Duration::from_secs(5),
+            "the reply in the other session",
+            move || async move {
+                w.text_of("article.post.new .body")
+                    .await
+                    .contains("Posted live, nested")
+            },
+        )
+        .await;
+        let still = w
+            .client
+            .execute("return window.__noReload === true", vec![])
+            .await
+            .unwrap();
+        assert_eq!(still, serde_json::json!(true), "no reload happened");
+        // It sits under the reply it answers.
+        let parent = w
+            .client
+            .execute("return document.querySelector('article.post.new').closest('ol.tree').closest('li').querySelector('article').id", vec![])
+            .await
+            .unwrap();
+        assert_eq!(parent, serde_json::json!(format!("p{first_reply}")));
+        watcher.close().await;
+        writer.close().await;
+    }
+}

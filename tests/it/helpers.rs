@@ -104,10 +104,23 @@ impl Drop for TestApp {
 }
 
 pub async fn spawn_app(db: Db) -> TestApp {
+    spawn_app_on(fresh_database(db)).await
+}
+
+/// Another instance on the same database as `other` (several instances
+/// behind a load balancer).
+pub async fn spawn_second_instance(other: &TestApp) -> TestApp {
+    let db = TestDb {
+        url: other.db.url.clone(),
+        dir: tempfile::tempdir().unwrap(),
+    };
+    spawn_app_on(db).await
+}
+
+pub async fn spawn_app_on(db: TestDb) -> TestApp {
     if std::env::var_os("RUST_LOG").is_some() {
         grapevine::init_tracing();
     }
-    let db = fresh_database(db);
     let settings = Settings {
         data_dir: db.dir.path().to_path_buf(),
         database_url: db.url.clone(),

@@ -11,4 +11,5 @@ mod events;
 mod forum;
 mod foundation;
 mod ideas;
+mod live;
 mod markdown;
