@@ -212,12 +212,30 @@ where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    conn.transaction(|conn| {
+    let nested = conn_in_transaction(conn);
+    let result = conn.transaction(|conn| {
         if let DbConn::Sqlite(c) = conn {
             c.batch_execute("DELETE FROM setup_tokens WHERE 0")?;
         }
         f(conn)
-    })
+    });
+    if result.is_ok() && !nested {
+        // Committed: a new event may be waiting for the live feed.
+        crate::live::wake();
+    }
+    result
+}
+
+fn conn_in_transaction(conn: &mut DbConn) -> bool {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c)
+            .transaction_depth()
+            .is_ok_and(|d| d.is_some()),
+        DbConn::Postgres(c) => AnsiTransactionManager::transaction_manager_status_mut(c)
+            .transaction_depth()
+            .is_ok_and(|d| d.is_some()),
+    }
 }
 
 #[cfg(test)]

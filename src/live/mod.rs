@@ -25,6 +25,15 @@ pub const QUEUE: usize = 512;
 /// How often the poller looks for new events (also the cross-instance delay).
 pub const POLL_EVERY: Duration = Duration::from_millis(100);
 
+/// Wakes this process's pollers right after a local write commits, so local
+/// subscribers don't wait for the next poll; other instances still poll.
+static WAKE: std::sync::LazyLock<tokio::sync::Notify> =
+    std::sync::LazyLock::new(tokio::sync::Notify::new);
+
+pub fn wake() {
+    WAKE.notify_waiters();
+}
+
 /// An event ready to send: serialized once, with what is needed to filter.
 #[derive(Debug)]
 pub struct Outgoing {
@@ -149,7 +158,10 @@ impl Hub {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             let mut ticks: u64 = 0;
             loop {
-                tick.tick().await;
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = WAKE.notified() => {}
+                }
                 // Hourly (and at start): drop events past the retention.
                 if ticks.is_multiple_of(3600 * 1000 / POLL_EVERY.as_millis() as u64) {
                     let p = pool.clone();
