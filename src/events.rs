@@ -158,3 +158,12 @@ pub fn prune(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<usize> {
 
 /// How long events are kept: resuming clients may ask for a week back.
 pub const RETENTION_DAYS: i64 = 7;
+
+/// The most recent events, newest first.
+pub fn recent(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Event>> {
+    events::table
+        .order(events::id.desc())
+        .limit(limit)
+        .load::<EventRow>(conn)
+        .map(|rows| rows.into_iter().map(Event::from).collect())
+}

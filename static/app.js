@@ -253,3 +253,76 @@ window.grapevineLive = function (topics, since, onEvent) {
     if (window.grapevineLocalTimes) window.grapevineLocalTimes(art);
   });
 })();
+
+// Lists (category, account, competitor, ideas): a banner counts what arrived
+// since the page was rendered; following it reloads the list.
+(function () {
+  "use strict";
+  var banner = document.getElementById("live-banner");
+  if (!banner || !window.WebSocket) return;
+  var kinds = banner.dataset.liveKinds.split(" "), n = 0;
+  var count = document.getElementById("live-count");
+  window.grapevineLive([banner.dataset.liveTopics], Number(banner.dataset.since), function (ev) {
+    if (kinds.indexOf(ev.kind) < 0) return;
+    n += 1;
+    count.textContent = String(n);
+    banner.hidden = false;
+  });
+})();
+
+// The Live page: watch the chosen topics in one stream, with a pause.
+(function () {
+  "use strict";
+  var form = document.getElementById("live-topics");
+  if (!form || !window.WebSocket) return;
+  var list = document.getElementById("live-stream");
+  var status = document.getElementById("live-status");
+  var pause = document.getElementById("live-pause");
+  var labels = {};
+  document.getElementById("live-labels").content.querySelectorAll("span").forEach(function (s) { labels[s.dataset.kind] = s.textContent; });
+  var conn = null, paused = false, held = [];
+  function show(ev) {
+    var li = document.createElement("li");
+    li.className = "live-item new";
+    var kind = document.createElement("span");
+    kind.className = "kind";
+    kind.textContent = labels[ev.kind] || ev.kind;
+    li.appendChild(kind);
+    li.appendChild(document.createTextNode(" "));
+    var a = document.createElement("a");
+    a.href = ev.data.url || "/";
+    a.textContent = ev.data.title || "";
+    li.appendChild(a);
+    if (ev.data.author && ev.data.author.name) {
+      var who = document.createElement("span");
+      who.className = "meta";
+      who.textContent = " " + ev.data.author.name;
+      li.appendChild(who);
+    }
+    if (ev.data.excerpt) {
+      var p = document.createElement("p");
+      p.className = "excerpt";
+      p.textContent = ev.data.excerpt;
+      li.appendChild(p);
+    }
+    list.insertBefore(li, list.firstChild);
+  }
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var topics = Array.prototype.map.call(form.querySelectorAll("input[name=topic]:checked"), function (c) { return c.value; });
+    if (!topics.length) return;
+    if (conn) conn.close();
+    conn = window.grapevineLive(topics, Number(form.dataset.since), function (ev) {
+      if (paused) held.push(ev); else show(ev);
+    });
+    status.textContent = status.dataset.live;
+    pause.hidden = false;
+  });
+  pause.addEventListener("click", function () {
+    paused = !paused;
+    pause.setAttribute("aria-pressed", paused ? "true" : "false");
+    pause.textContent = paused ? pause.dataset.resume : pause.dataset.pause;
+    status.textContent = paused ? status.dataset.paused : status.dataset.live;
+    if (!paused) { held.forEach(show); held = []; }
+  });
+})();

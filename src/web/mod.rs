@@ -7,6 +7,7 @@ mod errors;
 mod forum;
 mod home;
 mod ideas;
+mod live;
 mod page;
 mod session;
 mod settings;
@@ -91,6 +92,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/ideas/{id}/status", web::post().to(ideas::set_status))
             .route("/ideas/{id}/merge", web::post().to(ideas::merge))
             .route("/roadmap", web::get().to(ideas::roadmap))
+            .route("/live", web::get().to(live::page))
             .route("/t/{id}/links", web::get().to(crm::links_form))
             .route("/t/{id}/links", web::post().to(crm::save_links))
             .default_service(web::to(errors::not_found_page)),

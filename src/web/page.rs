@@ -202,6 +202,9 @@ impl Page {
         extra: tera::Context,
     ) -> Result<HttpResponse, AppError> {
         let mut ctx = self.context();
+        // Where a page's live banner resumes from: no update is missed
+        // between rendering and the socket opening.
+        ctx.insert("live_since", &self.state.hub.published());
         ctx.extend(extra);
         let html = self.state.tera.render(template, &ctx)?;
         Ok(HttpResponse::build(status)

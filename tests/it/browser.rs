@@ -2,7 +2,7 @@
 //! a free port and a fresh profile directory.
 
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use grapevine::domain::Role;
@@ -599,5 +599,62 @@ mod live_pages {
         assert_eq!(parent, serde_json::json!(format!("p{first_reply}")));
         watcher.close().await;
         writer.close().await;
+    }
+}
+
+mod live_page {
+    use super::*;
+
+    browser_test!(browser_live_page_streams_pauses_and_lists_show_a_banner);
+
+    async fn browser_live_page_streams_pauses_and_lists_show_a_banner(db: Db) {
+        let app = spawn_app(db).await;
+        let (api, _) = app.api_user("writer@example.com", Role::Rep);
+        app.create_user("watcher@example.com", Role::Marketer);
+        let browser = Browser::start(1024).await;
+        let b = &browser;
+        sign_in(b, &app, "watcher@example.com").await;
+        b.client.goto(&app.url("/live")).await.unwrap();
+        b.wait_for("#live-watch").await.click().await.unwrap();
+        wait_until(
+            Duration::from_secs(5),
+            "the live status",
+            move || async move { !b.text_of("#live-status").await.is_empty() },
+        )
+        .await;
+        api.thread("customers", "First live item", "x").await;
+        wait_until(Duration::from_secs(5), "the first item", move || async move {
+            b.text_of("#live-stream li:first-child a").await == "First live item"
+        })
+        .await;
+        // Paused: nothing new shows until resumed.
+        b.wait_for("#live-pause").await.click().await.unwrap();
+        api.thread("customers", "Held while paused", "x").await;
+        let deadline = Instant::now() + Duration::from_millis(800);
+        while Instant::now() < deadline {
+            assert_ne!(
+                b.text_of("#live-stream li:first-child a").await,
+                "Held while paused",
+                "shown while paused"
+            );
+        }
+        b.wait_for("#live-pause").await.click().await.unwrap();
+        wait_until(
+            Duration::from_secs(5),
+            "the held item",
+            move || async move {
+                b.text_of("#live-stream li:first-child a").await == "Held while paused"
+            },
+        )
+        .await;
+        // A category page counts what arrives after it was opened.
+        b.client.goto(&app.url("/c/customers")).await.unwrap();
+        b.wait_for("h1").await;
+        api.thread("customers", "After the page opened", "x").await;
+        wait_until(Duration::from_secs(5), "the banner", move || async move {
+            b.text_of("#live-count").await == "1"
+        })
+        .await;
+        browser.close().await;
     }
 }

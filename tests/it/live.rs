@@ -335,3 +335,26 @@ fn writer_id(app: &TestApp, email: &str) -> i64 {
             .id
     })
 }
+
+db_test!(live_page_without_script_lists_what_the_reader_may_see);
+
+async fn live_page_without_script_lists_what_the_reader_may_see(db: Db) {
+    let app = spawn_app(db).await;
+    let (mkt, _) = app.api_user("mkt@example.com", Role::Marketer);
+    mkt.thread("customers", "Public item", "x").await;
+    mkt.thread("marketing-only", "Internal item", "x").await;
+    let (rep, _) = app.signed_in("rep@example.com", Role::Rep).await;
+    let (status, html) = app.get_html(&rep, "/live").await;
+    assert_eq!(status, 200);
+    let items = texts(&html, "#live-stream li a");
+    assert_eq!(items, ["Public item"]);
+    assert!(!texts(&html, "#live-topics label")
+        .iter()
+        .any(|l| l.contains("Marketing only")));
+    let (m, _) = app.signed_in("mkt2@example.com", Role::Marketer).await;
+    let (_, html) = app.get_html(&m, "/live").await;
+    assert_eq!(
+        texts(&html, "#live-stream li a"),
+        ["Internal item", "Public item"]
+    );
+}

@@ -294,3 +294,28 @@ status-planned = Planned
 status-in_progress = In progress
 status-done = Done
 status-declined = Declined
+
+nav-live = Live
+live-title = Live from the field
+live-topics = What to watch
+live-everything = Everything
+live-watch = Watch live
+live-pause = Pause
+live-resume = Resume
+live-connected = Live: new items appear at the top.
+live-paused = Paused: new items wait until you resume.
+live-new-items = { $count ->
+    [one] 1 new item: show
+   *[other] { $count } new items: show
+}
+event-thread-created = New thread
+event-post-created = Reply
+event-post-edited = Edited
+event-post-deleted = Deleted
+event-thread-moderated = Moderated
+event-links-changed = Links changed
+event-idea-created = New idea
+event-idea-voted = Vote
+event-idea-status_changed = Idea status
+event-idea-merged = Ideas merged
+live-new-banner = New since you opened this page: show

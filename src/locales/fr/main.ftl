@@ -294,3 +294,28 @@ status-planned = Prévue
 status-in_progress = En cours
 status-done = Réalisée
 status-declined = Refusée
+
+nav-live = Direct
+live-title = En direct du terrain
+live-topics = Que suivre
+live-everything = Tout
+live-watch = Suivre en direct
+live-pause = Pause
+live-resume = Reprendre
+live-connected = En direct : les nouveautés apparaissent en haut.
+live-paused = En pause : les nouveautés attendent votre reprise.
+live-new-items = { $count ->
+    [one] 1 nouveauté : afficher
+   *[other] { $count } nouveautés : afficher
+}
+event-thread-created = Nouvelle discussion
+event-post-created = Réponse
+event-post-edited = Modifié
+event-post-deleted = Supprimé
+event-thread-moderated = Modéré
+event-links-changed = Liens modifiés
+event-idea-created = Nouvelle idée
+event-idea-voted = Vote
+event-idea-status_changed = Statut d'idée
+event-idea-merged = Idées fusionnées
+live-new-banner = Nouveau depuis l'ouverture de la page : afficher
