@@ -358,3 +358,63 @@ async fn live_page_without_script_lists_what_the_reader_may_see(db: Db) {
         ["Internal item", "Public item"]
     );
 }
+
+db_test!(a_slow_subscriber_is_dropped_without_slowing_others);
+
+/// A client that stops reading fills its socket, then its queue, and is
+/// closed with a reason; a reading client meanwhile gets every event.
+async fn a_slow_subscriber_is_dropped_without_slowing_others(db: Db) {
+    use grapevine::events::{EventKind, NewEvent};
+
+    let app = spawn_app(db).await;
+    let (rep, _) = app.api_user("rep@example.com", Role::Rep);
+    let mut slow = connect(&app, &rep).await;
+    subscribe_ready(&mut slow, &["all"]).await;
+    let mut fast = connect(&app, &rep).await;
+    subscribe_ready(&mut fast, &["all"]).await;
+    // Big events, written straight to the log: far more than a socket
+    // buffer and a queue hold.
+    let padding = "x".repeat(4000);
+    let total = 3000;
+    let writer = {
+        let pool = app.pool.clone();
+        std::thread::spawn(move || {
+            let mut conn = pool.get().unwrap();
+            for i in 0..total {
+                grapevine::events::append(
+                    &mut conn,
+                    &NewEvent {
+                        kind: EventKind::PostCreated,
+                        topics: vec!["all".into()],
+                        readable_by: Role::ALL.to_vec(),
+                        payload: json!({"n": i, "padding": padding}),
+                    },
+                )
+                .unwrap();
+            }
+        })
+    };
+    let mut seen = 0;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while seen < total {
+        assert!(Instant::now() < deadline, "the reading client got only {seen} of {total}");
+        let v = next(&mut fast, Duration::from_secs(10)).await.expect("the reading client keeps receiving");
+        assert_eq!(v["data"]["n"], seen, "in order, none missing");
+        seen += 1;
+    }
+    writer.join().unwrap();
+    // The slow client finds a close frame with the reason after what fit.
+    let mut reason = None;
+    while let Ok(Some(msg)) = tokio::time::timeout(Duration::from_secs(10), slow.next()).await {
+        match msg {
+            Ok(Message::Close(Some(frame))) => {
+                reason = Some(frame.reason.to_string());
+                break;
+            }
+            Ok(_) => continue,
+            Err(_) => break,
+        }
+    }
+    let reason = reason.expect("the slow client was closed with a reason");
+    assert!(reason.contains("too slow"), "{reason}");
+}
