@@ -131,6 +131,14 @@ pub fn connect(url: &str, max_size: u32) -> anyhow::Result<Pool> {
     Ok(pool)
 }
 
+/// `text` with LIKE's wildcards escaped (use with `ESCAPE '\\'`), so user
+/// input matches literally on both databases.
+pub fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
 /// Hides a password in a database URL before it is printed.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -249,6 +257,11 @@ mod tests {
             "postgres://u:***@h:5432/db"
         );
         assert_eq!(redact("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(like_escape(r"50%_a\b"), r"50\%\_a\\b");
     }
 
     #[test]

@@ -46,13 +46,7 @@ pub fn resolve_mentions(
     let handles = markdown::mention_handles(source);
     let mut found = HashMap::new();
     for handle in handles.into_iter().take(20) {
-        let pattern = format!(
-            "{}@%",
-            handle
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let pattern = format!("{}@%", crate::db::like_escape(&handle));
         let hit: Option<(i64, String)> = users::table
             .filter(users::email.like(pattern).escape('\\'))
             .filter(users::active.eq(true))

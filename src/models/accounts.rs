@@ -136,14 +136,7 @@ pub fn all_rows(conn: &mut DbConn) -> QueryResult<Vec<AccountRow>> {
 
 /// Accounts whose name, domain or external id contains `q` (any case).
 pub fn search(conn: &mut DbConn, q: &str, limit: i64) -> QueryResult<Vec<Account>> {
-    let pattern = format!(
-        "%{}%",
-        q.trim()
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = format!("%{}%", crate::db::like_escape(&q.trim().to_lowercase()));
     let rows: Vec<RowWithOwner> = accounts::table
         .left_join(users::table)
         .filter(

@@ -61,14 +61,7 @@ pub fn upsert(
 }
 
 pub fn search(conn: &mut DbConn, q: &str, limit: i64) -> QueryResult<Vec<Competitor>> {
-    let pattern = format!(
-        "%{}%",
-        q.trim()
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = format!("%{}%", crate::db::like_escape(&q.trim().to_lowercase()));
     competitors::table
         .filter(
             diesel::dsl::sql::<diesel::sql_types::Bool>("lower(competitors.name) LIKE ")

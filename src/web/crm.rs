@@ -453,13 +453,10 @@ pub async fn save_links(
 ) -> Result<HttpResponse, AppError> {
     let user = page.user()?.clone();
     let id = id.into_inner();
-    let split = |s: &str| {
-        s.split(',')
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-    };
-    let (a, c) = (split(&form.accounts), split(&form.competitors));
+    let (a, c) = (
+        super::comma_list(&form.accounts),
+        super::comma_list(&form.competitors),
+    );
     match db::run(&page.state.pool, move |conn| {
         crm::set_thread_links(conn, &user, id, &a, &c, true)
     })

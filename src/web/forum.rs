@@ -181,20 +181,14 @@ pub async fn create_thread(
         let map = errs.to_map(page.lang);
         return new_thread_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await;
     };
-    let split = |s: &str| {
-        s.split(',')
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-    };
     let input = NewThread {
         category: form.category.clone(),
         title,
         body,
         kind,
         tags,
-        accounts: split(&form.accounts),
-        competitors: split(&form.competitors),
+        accounts: super::comma_list(&form.accounts),
+        competitors: super::comma_list(&form.competitors),
         links_by_name: true,
     };
     let created = db::run(&page.state.pool, move |c| {

@@ -101,18 +101,12 @@ pub async fn create(
         let map = errs.to_map(page.lang);
         return form_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await;
     };
-    let split = |s: &str| {
-        s.split(',')
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-    };
     let input = NewIdea {
         title,
         body,
         tags,
-        accounts: split(&form.accounts),
-        competitors: split(&form.competitors),
+        accounts: super::comma_list(&form.accounts),
+        competitors: super::comma_list(&form.competitors),
         anonymous: form.anonymous.is_some(),
     };
     match db::run(&page.state.pool, move |c| ideas::create(c, &user, &input)).await {

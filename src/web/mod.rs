@@ -107,6 +107,15 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// A comma-separated form field as its trimmed, non-empty items (the
+/// account and competitor fields without the picker).
+pub fn comma_list(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
 pub fn redirect(to: &str) -> actix_web::HttpResponse {
     actix_web::HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, to))

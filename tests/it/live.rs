@@ -397,8 +397,13 @@ async fn a_slow_subscriber_is_dropped_without_slowing_others(db: Db) {
     let mut seen = 0;
     let deadline = Instant::now() + Duration::from_secs(60);
     while seen < total {
-        assert!(Instant::now() < deadline, "the reading client got only {seen} of {total}");
-        let v = next(&mut fast, Duration::from_secs(10)).await.expect("the reading client keeps receiving");
+        assert!(
+            Instant::now() < deadline,
+            "the reading client got only {seen} of {total}"
+        );
+        let v = next(&mut fast, Duration::from_secs(10))
+            .await
+            .expect("the reading client keeps receiving");
         assert_eq!(v["data"]["n"], seen, "in order, none missing");
         seen += 1;
     }
