@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod crm;
 pub mod db;
+pub mod digest;
 pub mod domain;
 pub mod error;
 pub mod events;

@@ -29,3 +29,29 @@ pub async fn me(CurrentUser(u): CurrentUser) -> Json<Me> {
         locale: u.locale,
     })
 }
+
+/// The caller's digest and notification settings.
+#[utoipa::path(get, path = "/api/v1/me/digest", responses((status = 200, body = crate::digest::DigestSettings)))]
+pub async fn get_digest(
+    state: actix_web::web::Data<crate::state::AppState>,
+    CurrentUser(u): CurrentUser,
+) -> Result<Json<crate::digest::DigestSettings>, crate::error::AppError> {
+    Ok(Json(
+        crate::db::run(&state.pool, move |c| Ok(crate::digest::get(c, &u)?)).await?,
+    ))
+}
+
+/// Changes the caller's digest frequency (`daily`, `weekly`, `off`) and,
+/// optionally, hour, time zone and immediate emails.
+#[utoipa::path(put, path = "/api/v1/me/digest", request_body = crate::digest::SettingsChange, responses(
+    (status = 200, body = crate::digest::DigestSettings), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn put_digest(
+    state: actix_web::web::Data<crate::state::AppState>,
+    CurrentUser(u): CurrentUser,
+    body: Json<crate::digest::SettingsChange>,
+) -> Result<Json<crate::digest::DigestSettings>, crate::error::AppError> {
+    let change = body.into_inner();
+    Ok(Json(
+        crate::db::run(&state.pool, move |c| crate::digest::update(c, &u, &change)).await?,
+    ))
+}

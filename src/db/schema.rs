@@ -261,6 +261,20 @@ diesel::joinable!(idea_status_changes -> users (changed_by));
 diesel::joinable!(idea_accounts -> accounts (account_id));
 diesel::joinable!(idea_competitors -> competitors (competitor_id));
 
+diesel::table! {
+    digest_settings (user_id) {
+        user_id -> BigInt,
+        frequency -> Text,
+        hour -> Integer,
+        timezone -> Text,
+        email_mentions -> Bool,
+        email_replies -> Bool,
+        email_ideas -> Bool,
+        email_follows -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     api_tokens,
@@ -285,4 +299,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idea_accounts,
     idea_competitors,
     idea_tags,
+    digest_settings,
 );

@@ -32,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/lang/{code}", web::get().to(settings::choose_language))
             .route("/settings", web::get().to(settings::show))
             .route("/settings", web::post().to(settings::save))
+            .route("/settings/digest", web::post().to(settings::save_digest))
             .route("/admin/users", web::get().to(admin::users))
             .route("/admin/users", web::post().to(admin::create_user))
             .route("/admin/users/{id}/role", web::post().to(admin::change_role))

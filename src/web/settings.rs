@@ -12,10 +12,66 @@ use crate::i18n;
 use crate::models::users;
 
 pub async fn show(page: Page) -> Result<HttpResponse, AppError> {
-    page.user()?;
+    let user = page.user()?.clone();
+    let digest = db::run(&page.state.pool, move |c| Ok(crate::digest::get(c, &user)?)).await?;
     let mut ctx = tera::Context::new();
     ctx.insert("languages", &i18n::SUPPORTED);
+    ctx.insert("digest", &digest);
+    ctx.insert("digest_error", &Option::<String>::None);
     page.render("settings.html", ctx)
+}
+
+#[derive(Deserialize)]
+pub struct DigestForm {
+    frequency: Option<String>,
+    hour: Option<i32>,
+    timezone: Option<String>,
+    email_mentions: Option<String>,
+    email_replies: Option<String>,
+    email_ideas: Option<String>,
+    email_follows: Option<String>,
+}
+
+pub async fn save_digest(
+    page: Page,
+    CsrfForm(form): CsrfForm<DigestForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    // Unchecked boxes are absent from a form: absent means off here.
+    let change = crate::digest::SettingsChange {
+        frequency: form.frequency,
+        hour: form.hour,
+        timezone: form.timezone,
+        email_mentions: Some(form.email_mentions.is_some()),
+        email_replies: Some(form.email_replies.is_some()),
+        email_ideas: Some(form.email_ideas.is_some()),
+        email_follows: Some(form.email_follows.is_some()),
+    };
+    let u = user.clone();
+    match db::run(&page.state.pool, move |c| {
+        crate::digest::update(c, &u, &change)
+    })
+    .await
+    {
+        Ok(_) => {
+            page.flash_next("settings-saved");
+            Ok(redirect("/settings"))
+        }
+        Err(e @ AppError::Invalid { .. }) => {
+            let digest =
+                db::run(&page.state.pool, move |c| Ok(crate::digest::get(c, &user)?)).await?;
+            let mut ctx = tera::Context::new();
+            ctx.insert("languages", &i18n::SUPPORTED);
+            ctx.insert("digest", &digest);
+            ctx.insert("digest_error", &Some(e.to_string()));
+            page.render_status(
+                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "settings.html",
+                ctx,
+            )
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Deserialize)]

@@ -541,3 +541,96 @@ async fn openapi_lists_endpoints(db: Db) {
         );
     }
 }
+
+db_test!(digest_settings_api_and_page);
+
+async fn digest_settings_api_and_page(db: Db) {
+    let app = spawn_app(db).await;
+    let (rep, _) = app.api_user("rep@example.com", Role::Rep);
+    let (mkt, _) = app.api_user("mkt@example.com", Role::Marketer);
+    assert_eq!(
+        rep.get("/me/digest").await.1["frequency"],
+        "weekly",
+        "reps default to weekly"
+    );
+    assert_eq!(
+        mkt.get("/me/digest").await.1["frequency"],
+        "daily",
+        "marketers default to daily"
+    );
+    let (status, s) = rep
+        .put("/me/digest", serde_json::json!({"frequency": "daily"}))
+        .await;
+    assert_eq!(status, 200, "{s}");
+    assert_eq!(s["frequency"], "daily");
+    assert_eq!(s["hour"], 7);
+    let (status, s) = rep.put("/me/digest", serde_json::json!({"frequency": "off", "hour": 18, "timezone": "America/Montreal", "email_follows": false})).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (
+            s["frequency"].as_str(),
+            s["hour"].as_i64(),
+            s["timezone"].as_str()
+        ),
+        (Some("off"), Some(18), Some("America/Montreal"))
+    );
+    assert_eq!(s["email_follows"], false);
+    let (status, err) = rep
+        .put(
+            "/me/digest",
+            serde_json::json!({"frequency": "hourly", "timezone": "Mars/Olympus"}),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let msg = err["error"]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("frequency") && msg.contains("timezone"),
+        "{msg}"
+    );
+    assert_eq!(
+        rep.get("/me/digest").await.1["frequency"],
+        "off",
+        "a refused change writes nothing"
+    );
+    // Through the settings page.
+    let (c, _) = app.signed_in("page@example.com", Role::Rep).await;
+    let res = app
+        .post_form(
+            &c,
+            "/settings",
+            "/settings/digest",
+            &[
+                ("frequency", "daily"),
+                ("hour", "9"),
+                ("timezone", "Europe/Paris"),
+                ("email_mentions", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, html) = app.get_html(&c, "/settings").await;
+    let doc = scraper::Html::parse_document(&html);
+    let checked = |css: &str| {
+        doc.select(&scraper::Selector::parse(css).unwrap())
+            .next()
+            .is_some()
+    };
+    assert!(checked("input[name=frequency][value=daily][checked]"));
+    assert!(
+        checked("input[name=email_mentions][checked]")
+            && !checked("input[name=email_replies][checked]")
+    );
+    let res = app
+        .post_form(
+            &c,
+            "/settings",
+            "/settings/digest",
+            &[
+                ("frequency", "daily"),
+                ("hour", "9"),
+                ("timezone", "Nowhere"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+}
