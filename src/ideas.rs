@@ -469,20 +469,29 @@ pub struct Filter {
 
 fn assemble(conn: &mut DbConn, viewer: &User, rows: Vec<IdeaRow>) -> QueryResult<Vec<(Idea, f64)>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let votes: Vec<(i64, i64, NaiveDateTime)> = idea_votes::table
+    // Grouped once by idea, so the list stays linear in ideas and votes.
+    let mut votes: HashMap<i64, Vec<(i64, NaiveDateTime)>> = HashMap::new();
+    for (idea, user, at) in idea_votes::table
         .filter(idea_votes::idea_id.eq_any(&ids))
         .select((
             idea_votes::idea_id,
             idea_votes::user_id,
             idea_votes::created_at,
         ))
-        .load(conn)?;
+        .load::<(i64, i64, NaiveDateTime)>(conn)?
+    {
+        votes.entry(idea).or_default().push((user, at));
+    }
     let mut links = idea_links(conn, &ids)?;
-    let tag_rows: Vec<(i64, String)> = idea_tags::table
+    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+    for (idea, tag) in idea_tags::table
         .filter(idea_tags::idea_id.eq_any(&ids))
         .order((idea_tags::idea_id, idea_tags::tag))
         .select((idea_tags::idea_id, idea_tags::tag))
-        .load(conn)?;
+        .load::<(i64, String)>(conn)?
+    {
+        tags.entry(idea).or_default().push(tag);
+    }
     let thread_ids: Vec<i64> = rows.iter().map(|r| r.thread_id).collect();
     let comments: HashMap<i64, i32> = crate::db::schema::threads::table
         .filter(crate::db::schema::threads::id.eq_any(&thread_ids))
@@ -503,12 +512,11 @@ fn assemble(conn: &mut DbConn, viewer: &User, rows: Vec<IdeaRow>) -> QueryResult
     Ok(rows
         .into_iter()
         .map(|r| {
-            let mine = votes.iter().filter(|v| v.0 == r.id);
             let (mut count, mut voted, mut trend) = (0i64, false, 0f64);
-            for v in mine {
+            for (user, at) in votes.remove(&r.id).unwrap_or_default() {
                 count += 1;
-                voted |= v.1 == viewer.id;
-                let age_days = (t - v.2).num_seconds().max(0) as f64 / 86_400.0;
+                voted |= user == viewer.id;
+                let age_days = (t - at).num_seconds().max(0) as f64 / 86_400.0;
                 trend += 0.5f64.powf(age_days / TRENDING_HALF_LIFE_DAYS);
             }
             let l = links.remove(&r.id).unwrap_or_default();
@@ -520,11 +528,7 @@ fn assemble(conn: &mut DbConn, viewer: &User, rows: Vec<IdeaRow>) -> QueryResult
                 impact: l.accounts.len() as i64,
                 accounts: l.account_keys(),
                 competitors: l.competitor_keys(),
-                tags: tag_rows
-                    .iter()
-                    .filter(|x| x.0 == r.id)
-                    .map(|x| x.1.clone())
-                    .collect(),
+                tags: tags.remove(&r.id).unwrap_or_default(),
                 comment_count: comments.get(&r.thread_id).copied().unwrap_or(0),
                 id: r.id,
                 title: r.title,
