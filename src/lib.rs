@@ -24,6 +24,7 @@ pub mod ideas;
 pub mod live;
 pub mod markdown;
 pub mod models;
+pub mod notify;
 pub mod startup;
 pub mod state;
 pub mod web;

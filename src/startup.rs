@@ -82,6 +82,7 @@ impl Application {
             hub: crate::live::Hub::default(),
         });
         state.hub.start_poller(state.pool.clone());
+        crate::notify::start_worker(state.pool.clone());
         let key = Key::from(&settings.secret_key);
         let secure = settings.secure_cookies();
         let mut server = HttpServer::new(move || {

@@ -326,3 +326,16 @@ window.grapevineLive = function (topics, since, onEvent) {
     if (!paused) { held.forEach(show); held = []; }
   });
 })();
+
+// The bell's unread count (the notifications page works without it).
+(function () {
+  "use strict";
+  var count = document.getElementById("bell-count");
+  if (!count || location.pathname === "/notifications") return;
+  fetch("/api/v1/me/notifications", { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (n) {
+      if (n && n.unread > 0) { count.textContent = String(n.unread); count.hidden = false; }
+    })
+    .catch(function () {});
+})();

@@ -55,3 +55,39 @@ pub async fn put_digest(
         crate::db::run(&state.pool, move |c| crate::digest::update(c, &u, &change)).await?,
     ))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct NotificationsOut {
+    pub unread: i64,
+    pub items: Vec<crate::notify::Notification>,
+}
+
+/// The caller's latest notifications and unread count.
+#[utoipa::path(get, path = "/api/v1/me/notifications", responses((status = 200, body = NotificationsOut)))]
+pub async fn notifications(
+    state: actix_web::web::Data<crate::state::AppState>,
+    CurrentUser(u): CurrentUser,
+) -> Result<Json<NotificationsOut>, crate::error::AppError> {
+    Ok(Json(
+        crate::db::run(&state.pool, move |c| {
+            Ok(NotificationsOut {
+                unread: crate::notify::unread_count(c, u.id)?,
+                items: crate::notify::list(c, u.id, 50)?,
+            })
+        })
+        .await?,
+    ))
+}
+
+/// Marks every notification of the caller read.
+#[utoipa::path(post, path = "/api/v1/me/notifications/read", responses((status = 204)))]
+pub async fn notifications_read(
+    state: actix_web::web::Data<crate::state::AppState>,
+    CurrentUser(u): CurrentUser,
+) -> Result<actix_web::HttpResponse, crate::error::AppError> {
+    crate::db::run(&state.pool, move |c| {
+        Ok(crate::notify::mark_all_read(c, u.id)?)
+    })
+    .await?;
+    Ok(actix_web::HttpResponse::NoContent().finish())
+}

@@ -17,7 +17,7 @@ use crate::error::{AppError, ErrorBody, ErrorDetail};
 #[openapi(
     info(title = "Grapevine API", description = "Field intelligence: forums, ideas, CRM links."),
     paths(
-        health::healthz, me::me, me::get_digest, me::put_digest, openapi_json,
+        health::healthz, me::me, me::get_digest, me::put_digest, me::notifications, me::notifications_read, openapi_json,
         forum::list_categories, forum::create_category, forum::create_thread, forum::list_threads,
         forum::get_thread, forum::create_post, forum::edit_post, forum::delete_post, forum::revisions,
         forum::moderate_thread, forum::moderate_post,
@@ -62,6 +62,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::scope("/v1")
                     .route("/openapi.json", web::get().to(openapi_json))
                     .route("/me", web::get().to(me::me))
+                    .route("/me/notifications", web::get().to(me::notifications))
+                    .route(
+                        "/me/notifications/read",
+                        web::post().to(me::notifications_read),
+                    )
                     .route("/me/digest", web::get().to(me::get_digest))
                     .route("/me/digest", web::put().to(me::put_digest))
                     .route("/me/follows", web::get().to(crm::list_follows))

@@ -275,6 +275,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        event_id -> BigInt,
+        reason -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    worker_cursors (name) {
+        name -> Text,
+        last_event_id -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     api_tokens,
@@ -300,4 +319,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     idea_competitors,
     idea_tags,
     digest_settings,
+    notifications,
+    worker_cursors,
 );

@@ -8,6 +8,7 @@ mod forum;
 mod home;
 mod ideas;
 mod live;
+mod notifications;
 mod page;
 mod session;
 mod settings;
@@ -94,6 +95,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/ideas/{id}/merge", web::post().to(ideas::merge))
             .route("/roadmap", web::get().to(ideas::roadmap))
             .route("/live", web::get().to(live::page))
+            .route("/notifications", web::get().to(notifications::page))
             .route("/t/{id}/links", web::get().to(crm::links_form))
             .route("/t/{id}/links", web::post().to(crm::save_links))
             .default_service(web::to(errors::not_found_page)),

@@ -288,6 +288,15 @@ pub struct Api {
 }
 
 impl Api {
+    /// Another client with the same token.
+    pub fn clone_api(&self) -> Api {
+        Api {
+            base: self.base.clone(),
+            token: self.token.clone(),
+            client: self.client.clone(),
+        }
+    }
+
     pub async fn call(
         &self,
         method: reqwest::Method,

@@ -400,3 +400,96 @@ async fn idea_pages_answer_and_roadmap(db: Db) {
     let (_, html) = app.get_html(&rep, &location).await;
     assert_eq!(texts(&html, "#vote-count"), ["0 votes"]);
 }
+
+db_test!(status_changes_and_replies_notify_the_right_people);
+
+/// An idea's status change notifies its author and voters in the app; a
+/// reply notifies the author of the post it answers; nobody hears of what
+/// they may not read, or of their own actions.
+async fn status_changes_and_replies_notify_the_right_people(db: Db) {
+    let app = spawn_app(db).await;
+    let (author, _) = app.api_user("author@example.com", Role::Rep);
+    let (voter, _) = app.api_user("voter@example.com", Role::Rep);
+    let (bystander, _) = app.api_user("bystander@example.com", Role::Rep);
+    let (mkt, _) = app.api_user("mkt@example.com", Role::Marketer);
+    let id = idea(&author, "Loyalty discount", json!({})).await;
+    voter.put(&format!("/ideas/{id}/vote"), json!({})).await;
+    mkt.put(
+        &format!("/ideas/{id}/status"),
+        json!({"status": "planned", "response": "Yes."}),
+    )
+    .await;
+    for who in [&author, &voter] {
+        let who = who.clone_api();
+        wait_until(
+            std::time::Duration::from_secs(5),
+            "the idea notification",
+            move || {
+                let who = who.clone_api();
+                async move {
+                    let (_, n) = who.get("/me/notifications").await;
+                    n["items"].as_array().is_some_and(|i| {
+                        i.iter().any(|x| {
+                            x["reason"] == "idea" && x["event"]["data"]["status"] == "planned"
+                        })
+                    })
+                }
+            },
+        )
+        .await;
+    }
+    let (_, n) = bystander.get("/me/notifications").await;
+    assert_eq!(n["unread"], 0, "{n}");
+    let (_, n) = mkt.get("/me/notifications").await;
+    assert!(
+        n["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["reason"] != "idea"),
+        "not for one's own action: {n}"
+    );
+
+    // A reply notifies the parent's author; a restricted thread notifies nobody who can't read it.
+    let thread = author.thread("customers", "Ask me", "question").await;
+    let opening = author.get(&format!("/threads/{thread}")).await.1["post"]["id"]
+        .as_i64()
+        .unwrap();
+    // Written first: once the later reply is seen, the worker (which reads
+    // events in order) has handled this one too.
+    let secret = mkt
+        .thread(
+            "marketing-only",
+            "Internal about @author",
+            "mentions @author",
+        )
+        .await;
+    mkt.reply(thread, Some(opening), "an answer for @author")
+        .await;
+    let a = author.clone_api();
+    wait_until(
+        std::time::Duration::from_secs(5),
+        "the reply notification",
+        move || {
+            let a = a.clone_api();
+            async move {
+                let (_, n) = a.get("/me/notifications").await;
+                n["items"]
+                    .as_array()
+                    .is_some_and(|i| i.iter().any(|x| x["reason"] == "reply"))
+            }
+        },
+    )
+    .await;
+    // Nothing about the restricted thread reached the rep.
+    let (_, n) = author.get("/me/notifications").await;
+    assert!(!n.to_string().contains("Internal about"), "{n}");
+    assert!(secret > 0);
+    // The page lists them and marks them read.
+    let c = client();
+    app.login(&c, "author@example.com", PASSWORD).await;
+    let (_, html) = app.get_html(&c, "/notifications").await;
+    assert!(texts(&html, "#notifications .kind").contains(&"Idea update".to_string()));
+    let (_, n) = author.get("/me/notifications").await;
+    assert_eq!(n["unread"], 0);
+}

@@ -335,3 +335,10 @@ settings-email-mentions = mentions of me
 settings-email-replies = replies to my posts
 settings-email-ideas = status changes on ideas I wrote, voted for or follow
 settings-email-follows = new posts in what I follow
+
+nav-notifications = Notifications
+notify-reply = Reply to you
+notify-mention = You were mentioned
+notify-idea = Idea update
+notify-follow = In what you follow
+notify-none = Nothing yet: replies, mentions and idea updates will show here.

@@ -335,3 +335,10 @@ settings-email-mentions = les mentions de mon nom
 settings-email-replies = les réponses à mes messages
 settings-email-ideas = les changements de statut des idées que j'ai proposées, votées ou suivies
 settings-email-follows = les nouveaux messages dans ce que je suis
+
+nav-notifications = Notifications
+notify-reply = Réponse à votre message
+notify-mention = Vous êtes mentionné
+notify-idea = Nouvelles d'une idée
+notify-follow = Dans ce que vous suivez
+notify-none = Rien pour l'instant : réponses, mentions et nouvelles des idées apparaîtront ici.

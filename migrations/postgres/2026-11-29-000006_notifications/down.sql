@@ -1,0 +1,2 @@
+DROP TABLE worker_cursors;
+DROP TABLE notifications;

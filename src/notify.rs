@@ -1,0 +1,218 @@
+//! In-app notifications, derived from the event log by a background worker:
+//! a reply to your post, a mention, a status change on an idea you wrote,
+//! voted for or follow, and new posts in what you follow. The worker keeps
+//! its place in `worker_cursors`; notifications are unique per user and
+//! event, so instances reading the same events write each one once.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::schema::{follows, idea_votes, ideas, notifications, users, worker_cursors};
+use crate::db::{now, DbConn, Pool};
+use crate::domain::Role;
+use crate::events::{self, Event};
+
+const WORKER: &str = "notifications";
+const EVERY: Duration = Duration::from_millis(250);
+
+/// Who should hear of an event, with the first reason that applies.
+pub fn recipients(conn: &mut DbConn, e: &Event) -> QueryResult<BTreeMap<i64, &'static str>> {
+    let mut out: BTreeMap<i64, &'static str> = BTreeMap::new();
+    let p = &e.payload;
+    let actor = p["author"]["id"]
+        .as_i64()
+        .or(p["by"]["id"].as_i64())
+        .or(p["editor"]["id"].as_i64());
+    let mut add = |id: i64, why: &'static str| {
+        out.entry(id).or_insert(why);
+    };
+    match e.kind.as_str() {
+        "post.created" | "thread.created" => {
+            if let Some(id) = p["parent_author_id"].as_i64() {
+                add(id, "reply");
+            }
+            for id in p["mentions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_i64())
+            {
+                add(id, "mention");
+            }
+            for topic in &e.topics {
+                if let Some((kind, key)) = topic.split_once(':') {
+                    let followers: Vec<i64> = follows::table
+                        .filter(follows::kind.eq(kind))
+                        .filter(follows::key.eq(key))
+                        .select(follows::user_id)
+                        .load(conn)?;
+                    followers.into_iter().for_each(|id| add(id, "follow"));
+                }
+            }
+        }
+        "idea.status_changed" | "idea.merged" => {
+            if let Some(idea) = p["idea_id"].as_i64() {
+                let mut ids: Vec<i64> = ideas::table
+                    .find(idea)
+                    .select(ideas::author_id)
+                    .load(conn)?;
+                ids.extend(
+                    idea_votes::table
+                        .filter(idea_votes::idea_id.eq(idea))
+                        .select(idea_votes::user_id)
+                        .load::<i64>(conn)?,
+                );
+                ids.extend(
+                    follows::table
+                        .filter(follows::kind.eq("idea"))
+                        .filter(follows::key.eq(idea.to_string()))
+                        .select(follows::user_id)
+                        .load::<i64>(conn)?,
+                );
+                ids.into_iter().for_each(|id| add(id, "idea"));
+            }
+        }
+        _ => {}
+    }
+    if let Some(a) = actor {
+        out.remove(&a);
+    }
+    // Only active users who may read what the event is about.
+    let ids: Vec<i64> = out.keys().copied().collect();
+    let allowed: Vec<(i64, String)> = users::table
+        .filter(users::id.eq_any(&ids))
+        .filter(users::active.eq(true))
+        .select((users::id, users::role))
+        .load(conn)?;
+    out.retain(|id, _| {
+        allowed
+            .iter()
+            .any(|(u, role)| u == id && Role::parse(role).is_ok_and(|r| e.visible_to(r)))
+    });
+    Ok(out)
+}
+
+/// Turns the events after the worker's cursor into notifications; returns
+/// how many events it read.
+pub fn process(conn: &mut DbConn, limit: i64) -> QueryResult<usize> {
+    crate::db::write_tx(conn, |conn| {
+        let cursor: i64 = worker_cursors::table
+            .find(WORKER)
+            .select(worker_cursors::last_event_id)
+            .first(conn)
+            .optional()?
+            .unwrap_or(0);
+        let batch = events::after(conn, cursor, limit)?;
+        let Some(last) = batch.last().map(|e| e.id) else {
+            return Ok(0);
+        };
+        for e in &batch {
+            for (user, reason) in recipients(conn, e)? {
+                let values = (
+                    notifications::user_id.eq(user),
+                    notifications::event_id.eq(e.id),
+                    notifications::reason.eq(reason),
+                    notifications::payload
+                        .eq(serde_json::json!({"kind": e.kind, "data": e.payload}).to_string()),
+                    notifications::created_at.eq(now()),
+                );
+                crate::on_each_backend!(&mut *conn, |c| diesel::insert_into(notifications::table)
+                    .values(values)
+                    .on_conflict((notifications::user_id, notifications::event_id))
+                    .do_nothing()
+                    .execute(c))?;
+            }
+        }
+        let values = (
+            worker_cursors::name.eq(WORKER),
+            worker_cursors::last_event_id.eq(last),
+        );
+        crate::on_each_backend!(&mut *conn, |c| diesel::insert_into(worker_cursors::table)
+            .values(values)
+            .on_conflict(worker_cursors::name)
+            .do_update()
+            .set(worker_cursors::last_event_id.eq(last))
+            .execute(c))?;
+        Ok(batch.len())
+    })
+}
+
+/// Runs `process` in the background, forever.
+pub fn start_worker(pool: Pool) {
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(EVERY);
+        loop {
+            tick.tick().await;
+            let p = pool.clone();
+            let done = actix_web::web::block(move || -> Result<usize, String> {
+                let mut conn = p.get().map_err(|e| e.to_string())?;
+                process(&mut conn, 500).map_err(|e| e.to_string())
+            })
+            .await;
+            if let Ok(Err(e)) = done {
+                tracing::warn!(error = %e, "notifications worker failed");
+            }
+        }
+    });
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Notification {
+    pub id: i64,
+    /// reply, mention, idea or follow.
+    pub reason: String,
+    /// The event: `{kind, data}` as in the live feed.
+    #[schema(value_type = Object)]
+    pub event: serde_json::Value,
+    pub created_at: NaiveDateTime,
+    pub read: bool,
+}
+
+pub fn unread_count(conn: &mut DbConn, user_id: i64) -> QueryResult<i64> {
+    notifications::table
+        .filter(notifications::user_id.eq(user_id))
+        .filter(notifications::read_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+pub fn list(conn: &mut DbConn, user_id: i64, limit: i64) -> QueryResult<Vec<Notification>> {
+    let rows: Vec<(i64, String, String, NaiveDateTime, Option<NaiveDateTime>)> =
+        notifications::table
+            .filter(notifications::user_id.eq(user_id))
+            .order(notifications::id.desc())
+            .limit(limit)
+            .select((
+                notifications::id,
+                notifications::reason,
+                notifications::payload,
+                notifications::created_at,
+                notifications::read_at,
+            ))
+            .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, reason, payload, created_at, read_at)| Notification {
+            id,
+            reason,
+            event: serde_json::from_str(&payload).unwrap_or_default(),
+            created_at,
+            read: read_at.is_some(),
+        })
+        .collect())
+}
+
+pub fn mark_all_read(conn: &mut DbConn, user_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        notifications::table
+            .filter(notifications::user_id.eq(user_id))
+            .filter(notifications::read_at.is_null()),
+    )
+    .set(notifications::read_at.eq(Some(now())))
+    .execute(conn)
+}
