@@ -44,14 +44,18 @@ pub fn recipients(conn: &mut DbConn, e: &Event) -> QueryResult<BTreeMap<i64, &'s
             {
                 add(id, "mention");
             }
-            for topic in &e.topics {
-                if let Some((kind, key)) = topic.split_once(':') {
-                    let followers: Vec<i64> = follows::table
-                        .filter(follows::kind.eq(kind))
-                        .filter(follows::key.eq(key))
-                        .select(follows::user_id)
-                        .load(conn)?;
-                    followers.into_iter().for_each(|id| add(id, "follow"));
+            // Followers of any of the event's topics, in one query: keys
+            // first, then the exact (kind, key) pairs checked here.
+            let pairs: Vec<(&str, &str)> =
+                e.topics.iter().filter_map(|t| t.split_once(':')).collect();
+            let keys: Vec<&str> = pairs.iter().map(|p| p.1).collect();
+            let candidates: Vec<(i64, String, String)> = follows::table
+                .filter(follows::key.eq_any(&keys))
+                .select((follows::user_id, follows::kind, follows::key))
+                .load(conn)?;
+            for (id, kind, key) in candidates {
+                if pairs.iter().any(|(k, v)| *k == kind && *v == key) {
+                    add(id, "follow");
                 }
             }
         }
