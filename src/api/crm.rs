@@ -135,17 +135,14 @@ pub fn linked_threads(
     };
     let filter = ThreadFilter {
         category_ids: readable.iter().map(|c| c.id).collect(),
-        category: None,
         tag,
-        only_ids: None,
         account,
         competitor,
         kind: q.kind.clone().filter(|k| !k.is_empty()),
-        include_hidden: false,
-        pinned_first: false,
         viewer_id: user.id,
         page,
         per_page: PAGE_SIZE,
+        ..Default::default()
     };
     let (items, more) = threads::list(conn, &filter)?;
     Ok((items, more.then_some(page + 1)))

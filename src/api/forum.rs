@@ -341,15 +341,14 @@ pub async fn list_threads(
             category_ids: readable.iter().map(|c| c.id).collect(),
             category,
             tag: q.tag.map(|t| t.trim().to_lowercase()),
-            only_ids: None,
             account,
             competitor,
-            kind: None,
             include_hidden: authz::allows(&user, Action::Moderate),
             pinned_first: category.is_some(),
             viewer_id: user.id,
             page,
             per_page: PAGE_SIZE,
+            ..Default::default()
         };
         threads::list(c, &filter)
     })

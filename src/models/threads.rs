@@ -302,7 +302,9 @@ pub struct ThreadListItem {
     pub unread: bool,
 }
 
-/// What to list. `category_ids` are the categories the viewer may read.
+/// What to list. `category_ids` are the categories the viewer may read;
+/// absent filters and `false` flags take their default.
+#[derive(Debug, Clone, Default)]
 pub struct ThreadFilter {
     pub category_ids: Vec<i64>,
     pub category: Option<i64>,

@@ -76,15 +76,12 @@ pub async fn category(
             category_ids: vec![cat.id],
             category: Some(cat.id),
             tag: tag.map(|t| t.trim().to_lowercase()),
-            only_ids: None,
-            account: None,
-            competitor: None,
-            kind: None,
             include_hidden: authz::allows(&user, Action::Moderate),
             pinned_first: true,
             viewer_id: user.id,
             page: n,
             per_page: PAGE_SIZE,
+            ..Default::default()
         };
         let (items, more) = threads::list(c, &filter)?;
         Ok((cat, items, more))
@@ -613,17 +610,11 @@ pub async fn user_page(page: Page, id: web::Path<i64>) -> Result<HttpResponse, A
         };
         let filter = ThreadFilter {
             category_ids: readable.iter().map(|c| c.id).collect(),
-            category: None,
-            tag: None,
             only_ids: Some(mine),
-            account: None,
-            competitor: None,
-            kind: None,
-            include_hidden: false,
-            pinned_first: false,
             viewer_id: viewer.id,
             page: 1,
             per_page: 20,
+            ..Default::default()
         };
         Ok((person, threads::list(c, &filter)?.0))
     })

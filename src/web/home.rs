@@ -17,17 +17,11 @@ pub async fn home(page: Page) -> Result<HttpResponse, AppError> {
         let readable = categories::readable_by(c, user.role)?;
         let filter = ThreadFilter {
             category_ids: readable.iter().map(|c| c.id).collect(),
-            category: None,
-            tag: None,
-            only_ids: None,
-            account: None,
-            competitor: None,
-            kind: None,
             include_hidden: authz::allows(&user, Action::Moderate),
-            pinned_first: false,
             viewer_id: user.id,
             page: 1,
             per_page: 10,
+            ..Default::default()
         };
         Ok(threads::list(c, &filter)?.0)
     })
