@@ -43,6 +43,26 @@ pub enum Command {
         #[command(subcommand)]
         command: AccountsCommand,
     },
+    /// Email digests.
+    Digest {
+        #[command(subcommand)]
+        command: DigestCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DigestCommand {
+    /// Send now to every user on that frequency (default: both) who has not
+    /// yet had this period's digest, whatever their preferred hour; then
+    /// send every mail waiting in the outbox.
+    Send {
+        /// daily or weekly
+        #[arg(long)]
+        period: Option<String>,
+        /// Print what would be sent; send and record nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -88,6 +108,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             command: AccountsCommand::Import { file },
         } => import_accounts(&settings, &file),
         Command::Serve => serve(settings),
+        Command::Digest {
+            command: DigestCommand::Send { period, dry_run },
+        } => digest_send(&settings, period.as_deref(), dry_run),
         Command::Migrate => {
             let pool = db::connect(&settings.database_url, 1)?;
             let n = db::run_migrations(&mut *pool.get()?)?;
@@ -154,6 +177,61 @@ fn import_accounts(settings: &Settings, file: &std::path::Path) -> anyhow::Resul
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     bar.finish_and_clear();
     println!("{} rows: {summary}", rows.len());
+    Ok(())
+}
+
+fn digest_send(settings: &Settings, period: Option<&str>, dry_run: bool) -> anyhow::Result<()> {
+    use crate::digest::send::{self, Period};
+    use crate::mail::{compose::Composer, outbox, Mailer};
+    let periods = match period {
+        None => Period::ALL.to_vec(),
+        Some(p) => vec![Period::parse(p.trim())
+            .ok_or_else(|| anyhow::anyhow!("--period: {p:?} is neither daily nor weekly"))?],
+    };
+    let pool = db::connect(&settings.database_url, 2)?;
+    db::run_migrations(&mut *pool.get()?)?;
+    let tera = crate::assets::build_tera()?;
+    let composer = Composer {
+        tera: &tera,
+        settings,
+    };
+    let opts = send::RunOptions {
+        periods,
+        any_hour: true,
+        dry_run,
+    };
+    let report = send::run(
+        &mut *pool.get()?,
+        composer,
+        &opts,
+        chrono::Utc::now(),
+        &mut |line| println!("{line}"),
+    )?;
+    if dry_run {
+        println!(
+            "dry run: {} digest(s) would be sent, {} user(s) have nothing new, {} already had this period's; nothing was sent or recorded",
+            report.queued, report.empty, report.already
+        );
+        return Ok(());
+    }
+    println!(
+        "{} digest(s) queued, {} user(s) with nothing new, {} already had this period's",
+        report.queued, report.empty, report.already
+    );
+    let delivery = actix_web::rt::System::new().block_on(async {
+        let mailer = Mailer::from_settings(settings)?;
+        println!("sending through {}", mailer.describe(settings));
+        outbox::deliver(&pool, &mailer, true).await
+    })?;
+    println!("{} mail(s) sent", delivery.sent);
+    if delivery.retrying + delivery.gave_up > 0 {
+        anyhow::bail!(
+            "{} mail(s) could not be sent and stay queued for a retry, {} given up after {} tries (see the log for the reasons)",
+            delivery.retrying,
+            delivery.gave_up,
+            outbox::MAX_TRIES
+        );
+    }
     Ok(())
 }
 

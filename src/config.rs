@@ -104,8 +104,9 @@ fn ensure_data_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A short configured key is hashed up to the 64 bytes the cookie key needs.
-fn stretch(k: &[u8]) -> Vec<u8> {
+/// The key derived from a GRAPEVINE_SECRET_KEY text: hashed up to the 64
+/// bytes the cookie key needs.
+pub fn stretch(k: &[u8]) -> Vec<u8> {
     use sha2::{Digest, Sha512};
     Sha512::digest(k).to_vec()
 }

@@ -39,6 +39,9 @@ pub enum EventKind {
     IdeaStatusChanged,
     #[serde(rename = "idea.merged")]
     IdeaMerged,
+    /// A notification for one user (topic `user:ID`), for the bell.
+    #[serde(rename = "notification.created")]
+    NotificationCreated,
 }
 
 impl EventKind {
@@ -54,6 +57,7 @@ impl EventKind {
             EventKind::IdeaVoted => "idea.voted",
             EventKind::IdeaStatusChanged => "idea.status_changed",
             EventKind::IdeaMerged => "idea.merged",
+            EventKind::NotificationCreated => "notification.created",
         }
     }
 }

@@ -369,7 +369,8 @@ pub fn set_status(
             EventKind::IdeaStatusChanged,
             &links,
             json!({"idea_id": id, "title": idea.title, "old_status": idea.status, "status": status,
-                   "response_html": html, "by": {"id": user.id, "name": user.name}, "url": format!("/ideas/{id}")}),
+                   "response_html": html, "by": {"id": user.id, "name": user.name}, "url": format!("/ideas/{id}"),
+                   "excerpt": response.as_ref().map(|r| crate::markdown::excerpt(r.as_str(), 300))}),
         )?;
         Ok(())
     })

@@ -22,6 +22,7 @@ pub mod forum;
 pub mod i18n;
 pub mod ideas;
 pub mod live;
+pub mod mail;
 pub mod markdown;
 pub mod models;
 pub mod notify;

@@ -13,12 +13,19 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::schema::{follows, idea_votes, ideas, notifications, users, worker_cursors};
-use crate::db::{now, DbConn, Pool};
+use crate::db::{now, DbConn};
+use crate::digest::DigestSettings;
 use crate::domain::Role;
-use crate::events::{self, Event};
+use crate::events::{self, Event, EventKind};
+use crate::i18n;
+use crate::mail::compose::{lang_of, Composer};
+use crate::mail::outbox;
+use crate::state::AppState;
 
 const WORKER: &str = "notifications";
 const EVERY: Duration = Duration::from_millis(250);
+/// Serialises the worker across instances on PostgreSQL.
+const WORKER_LOCK: i64 = 0x6772_6170_6576_0003;
 
 /// Who should hear of an event, with the first reason that applies.
 pub fn recipients(conn: &mut DbConn, e: &Event) -> QueryResult<BTreeMap<i64, &'static str>> {
@@ -101,10 +108,17 @@ pub fn recipients(conn: &mut DbConn, e: &Event) -> QueryResult<BTreeMap<i64, &'s
     Ok(out)
 }
 
-/// Turns the events after the worker's cursor into notifications; returns
-/// how many events it read.
-pub fn process(conn: &mut DbConn, limit: i64) -> QueryResult<usize> {
+/// Turns the events after the worker's cursor into notifications, each with
+/// its bell event and, per the user's settings, its email (when `mail` is
+/// given); returns how many events it read.
+pub fn process(conn: &mut DbConn, limit: i64, mail: Option<Composer>) -> QueryResult<usize> {
     crate::db::write_tx(conn, |conn| {
+        if let DbConn::Postgres(pg) = &mut *conn {
+            // One instance at a time reads the batch: the others wait here
+            // and then find the cursor moved.
+            diesel::sql_query(format!("SELECT pg_advisory_xact_lock({WORKER_LOCK})"))
+                .execute(pg)?;
+        }
         let cursor: i64 = worker_cursors::table
             .find(WORKER)
             .select(worker_cursors::last_event_id)
@@ -125,11 +139,32 @@ pub fn process(conn: &mut DbConn, limit: i64) -> QueryResult<usize> {
                         .eq(serde_json::json!({"kind": e.kind, "data": e.payload}).to_string()),
                     notifications::created_at.eq(now()),
                 );
-                crate::on_each_backend!(&mut *conn, |c| diesel::insert_into(notifications::table)
-                    .values(values)
-                    .on_conflict((notifications::user_id, notifications::event_id))
-                    .do_nothing()
-                    .execute(c))?;
+                let created = crate::on_each_backend!(&mut *conn, |c| diesel::insert_into(
+                    notifications::table
+                )
+                .values(values)
+                .on_conflict((notifications::user_id, notifications::event_id))
+                .do_nothing()
+                .execute(c))?;
+                if created == 0 {
+                    continue;
+                }
+                let p = &e.payload;
+                events::append(
+                    conn,
+                    &events::NewEvent {
+                        kind: EventKind::NotificationCreated,
+                        topics: vec![format!("user:{user}")],
+                        readable_by: Role::ALL.to_vec(),
+                        payload: serde_json::json!({
+                            "user_id": user, "reason": reason, "event_id": e.id, "event_kind": e.kind,
+                            "title": p["title"], "url": p["url"],
+                        }),
+                    },
+                )?;
+                if let Some(composer) = mail {
+                    email(conn, composer, e, user, reason)?;
+                }
             }
         }
         let values = (
@@ -146,16 +181,93 @@ pub fn process(conn: &mut DbConn, limit: i64) -> QueryResult<usize> {
     })
 }
 
+/// The settings flag and unsubscribe kind of each reason.
+fn wants(settings: &DigestSettings, reason: &str) -> Option<&'static str> {
+    match reason {
+        "reply" if settings.email_replies => Some("replies"),
+        "mention" if settings.email_mentions => Some("mentions"),
+        "idea" if settings.email_ideas => Some("ideas"),
+        "follow" if settings.email_follows => Some("follows"),
+        _ => None,
+    }
+}
+
+/// Records the immediate email of a notification, if the user wants it.
+fn email(
+    conn: &mut DbConn,
+    composer: Composer,
+    e: &Event,
+    user_id: i64,
+    reason: &str,
+) -> QueryResult<()> {
+    let Some(user) = crate::models::users::find(conn, user_id)? else {
+        return Ok(());
+    };
+    let Some(kind) = wants(&crate::digest::get(conn, &user)?, reason) else {
+        return Ok(());
+    };
+    let lang = lang_of(&user);
+    let p = &e.payload;
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let title = text(&p["title"]);
+    let actor = text(&p["author"]["name"]);
+    let headline = match reason {
+        "idea" => {
+            let status = match p["status"].as_str() {
+                Some(s) => i18n::t(lang, &format!("status-{s}")),
+                None => i18n::t(lang, "event-idea-merged"),
+            };
+            i18n::t_args(
+                lang,
+                "email-subject-idea",
+                &[("title", title), ("status", status)],
+            )
+        }
+        "follow" => i18n::t_args(lang, "email-subject-follow", &[("title", title)]),
+        r => i18n::t_args(
+            lang,
+            &format!("email-subject-{r}"),
+            &[("name", actor), ("title", title)],
+        ),
+    };
+    let mut ctx = tera::Context::new();
+    ctx.insert("headline", &headline);
+    ctx.insert("excerpt", &text(&p["excerpt"]));
+    ctx.insert("url", &text(&p["url"]));
+    match composer.compose(
+        &user,
+        "notification",
+        &headline,
+        ctx,
+        kind,
+        format!("notify:{}:{}", e.id, user.id),
+    ) {
+        Ok(mail) => {
+            outbox::enqueue(conn, &mail)?;
+        }
+        // A mail that cannot be composed (a template bug) must not stop
+        // notifications: log it and go on.
+        Err(err) => {
+            tracing::error!(user = user.id, event = e.id, error = %err, "email not composed")
+        }
+    }
+    Ok(())
+}
+
 /// Runs `process` in the background, forever.
-pub fn start_worker(pool: Pool) {
+pub fn start_worker(state: actix_web::web::Data<AppState>) {
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(EVERY);
         loop {
             tick.tick().await;
-            let p = pool.clone();
+            let s = state.clone();
             let done = actix_web::web::block(move || -> Result<usize, String> {
-                let mut conn = p.get().map_err(|e| e.to_string())?;
-                process(&mut conn, 500).map_err(|e| e.to_string())
+                let mut conn = s.pool.get().map_err(|e| e.to_string())?;
+                let composer = Composer {
+                    tera: &s.tera,
+                    settings: &s.settings,
+                };
+                process(&mut conn, 500, Some(composer)).map_err(|e| e.to_string())
             })
             .await;
             if let Ok(Err(e)) = done {

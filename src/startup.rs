@@ -32,6 +32,10 @@ pub struct RunOptions {
     pub handle_signals: bool,
     /// Blocking threads per worker (database work, password hashing).
     pub blocking_threads: usize,
+    /// How often due mails are sent from the outbox.
+    pub mail_every: std::time::Duration,
+    /// How often the digest scheduler looks for users due a digest.
+    pub digest_every: std::time::Duration,
 }
 
 impl Default for RunOptions {
@@ -43,6 +47,8 @@ impl Default for RunOptions {
                 .ok()
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(2),
+            mail_every: std::time::Duration::from_secs(5),
+            digest_every: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -82,7 +88,14 @@ impl Application {
             hub: crate::live::Hub::default(),
         });
         state.hub.start_poller(state.pool.clone());
-        crate::notify::start_worker(state.pool.clone());
+        crate::notify::start_worker(state.clone());
+        let mailer = crate::mail::Mailer::from_settings(&settings)?;
+        crate::mail::worker::start(
+            state.clone(),
+            mailer,
+            options.mail_every,
+            options.digest_every,
+        );
         let key = Key::from(&settings.secret_key);
         let secure = settings.secure_cookies();
         let mut server = HttpServer::new(move || {

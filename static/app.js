@@ -327,15 +327,37 @@ window.grapevineLive = function (topics, since, onEvent) {
   });
 })();
 
-// The bell's unread count (the notifications page works without it).
+// The bell's unread count, kept current over the live feed: each new
+// notification for this user arrives on the topic user:ID (the
+// notifications page works without it).
 (function () {
   "use strict";
   var count = document.getElementById("bell-count");
-  if (!count || location.pathname === "/notifications") return;
-  fetch("/api/v1/me/notifications", { credentials: "same-origin" })
-    .then(function (r) { return r.ok ? r.json() : null; })
-    .then(function (n) {
-      if (n && n.unread > 0) { count.textContent = String(n.unread); count.hidden = false; }
-    })
-    .catch(function () {});
+  var bell = document.getElementById("bell");
+  if (!count || !bell || location.pathname === "/notifications") return;
+  var pending = false, again = false;
+  function done() {
+    pending = false;
+    if (again) { again = false; refresh(); }
+  }
+  function refresh() {
+    if (pending) { again = true; return; }
+    pending = true;
+    fetch("/api/v1/me/notifications", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (n) {
+        if (n) {
+          count.textContent = String(n.unread);
+          count.hidden = !(n.unread > 0);
+        }
+        done();
+      })
+      .catch(done);
+  }
+  refresh();
+  if (window.WebSocket && bell.dataset.userId) {
+    window.grapevineLive(["user:" + bell.dataset.userId], Number(bell.dataset.since), function (ev) {
+      if (ev.kind === "notification.created") refresh();
+    });
+  }
 })();

@@ -294,6 +294,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        dedup_key -> Text,
+        user_id -> Nullable<BigInt>,
+        kind -> Text,
+        sender -> Text,
+        recipient -> Text,
+        subject -> Text,
+        message -> Text,
+        state -> Text,
+        tries -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    digest_claims (user_id, period_key) {
+        user_id -> BigInt,
+        period_key -> Text,
+        state -> Text,
+        since -> Timestamp,
+        claimed_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     api_tokens,
@@ -321,4 +351,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     digest_settings,
     notifications,
     worker_cursors,
+    outbox,
+    digest_claims,
 );

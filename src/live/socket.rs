@@ -33,9 +33,10 @@ enum ClientMessage {
     },
 }
 
-/// A topic as the contract names them.
-fn valid_topic(t: &str) -> bool {
-    if t == "all" || t == "ideas" {
+/// A topic as the contract names them, or `user:ID` for the caller's own
+/// notifications (the bell).
+fn valid_topic(t: &str, user_id: i64) -> bool {
+    if t == "all" || t == "ideas" || t == format!("user:{user_id}") {
         return true;
     }
     match t.split_once(':') {
@@ -114,7 +115,7 @@ async fn connection(
                     Ok(AggregatedMessage::Text(text)) => {
                         match serde_json::from_str::<ClientMessage>(&text) {
                             Ok(ClientMessage::Subscribe { topics, since }) => {
-                                if let Some(bad) = topics.iter().find(|t| !valid_topic(t)) {
+                                if let Some(bad) = topics.iter().find(|t| !valid_topic(t, user.id)) {
                                     if !send(&mut session, &error_frame("invalid_topic", &format!("unknown topic {bad:?}"))).await { break None; }
                                     continue;
                                 }

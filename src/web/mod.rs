@@ -12,6 +12,7 @@ mod notifications;
 mod page;
 mod session;
 mod settings;
+mod unsubscribe;
 
 use actix_web::middleware::ErrorHandlers;
 use actix_web::web;
@@ -34,6 +35,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/settings", web::get().to(settings::show))
             .route("/settings", web::post().to(settings::save))
             .route("/settings/digest", web::post().to(settings::save_digest))
+            .route("/unsubscribe", web::get().to(unsubscribe::confirm))
+            .route("/unsubscribe", web::post().to(unsubscribe::unsubscribe))
             .route("/admin/users", web::get().to(admin::users))
             .route("/admin/users", web::post().to(admin::create_user))
             .route("/admin/users/{id}/role", web::post().to(admin::change_role))

@@ -118,10 +118,20 @@ pub async fn spawn_second_instance(other: &TestApp) -> TestApp {
 }
 
 pub async fn spawn_app_on(db: TestDb) -> TestApp {
+    spawn_app_with(db, |_, _| {}).await
+}
+
+/// An app whose settings and run options a test adjusts. By default the
+/// digest scheduler is off (a test runs it on purpose) and the outbox is
+/// sent every 100 ms.
+pub async fn spawn_app_with(
+    db: TestDb,
+    tune: impl FnOnce(&mut Settings, &mut RunOptions),
+) -> TestApp {
     if std::env::var_os("RUST_LOG").is_some() {
         grapevine::init_tracing();
     }
-    let settings = Settings {
+    let mut settings = Settings {
         data_dir: db.dir.path().to_path_buf(),
         database_url: db.url.clone(),
         bind: "127.0.0.1:0".parse().unwrap(),
@@ -130,16 +140,17 @@ pub async fn spawn_app_on(db: TestDb) -> TestApp {
         mail_from: "grapevine@localhost".into(),
         secret_key: vec![7u8; 64],
     };
-    let app = Application::build(
-        settings,
-        RunOptions {
-            workers: 2,
-            handle_signals: false,
-            ..RunOptions::default()
-        },
-    )
-    .await
-    .expect("application builds");
+    let mut options = RunOptions {
+        workers: 2,
+        handle_signals: false,
+        mail_every: Duration::from_millis(100),
+        digest_every: Duration::from_secs(365 * 24 * 3600),
+        ..RunOptions::default()
+    };
+    tune(&mut settings, &mut options);
+    let app = Application::build(settings, options)
+        .await
+        .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let setup_link = app
         .setup_link

@@ -336,6 +336,33 @@ fn writer_id(app: &TestApp, email: &str) -> i64 {
     })
 }
 
+db_test!(notifications_arrive_on_the_users_own_topic_only);
+
+/// The bell's feed: `user:ID` carries that user's new notifications, and
+/// nobody may subscribe to another user's.
+async fn notifications_arrive_on_the_users_own_topic_only(db: Db) {
+    let app = spawn_app(db).await;
+    let (rep, rep_user) = app.api_user("rep@example.com", Role::Rep);
+    let (other, other_user) = app.api_user("other@example.com", Role::Rep);
+    let thread = rep.thread("customers", "Ask me anything", "Go.").await;
+    let mut ws = connect(&app, &other).await;
+    subscribe(&mut ws, &[&format!("user:{}", rep_user.id)], None).await;
+    let e = next(&mut ws, Duration::from_secs(2)).await.unwrap();
+    assert_eq!(e["code"], "invalid_topic", "not someone else's bell");
+    let mut ws = connect(&app, &rep).await;
+    subscribe_ready(&mut ws, &[&format!("user:{}", rep_user.id)]).await;
+    other.reply(thread, None, "Here is a question").await;
+    let e = until(&mut ws, Duration::from_secs(5), "the notification", |v| {
+        v["type"] == "event"
+    })
+    .await;
+    assert_eq!(e["kind"], "notification.created");
+    assert_eq!(e["data"]["reason"], "reply");
+    assert_eq!(e["data"]["title"], "Ask me anything");
+    assert_eq!(e["data"]["user_id"], rep_user.id);
+    assert_ne!(e["data"]["user_id"], other_user.id);
+}
+
 db_test!(live_page_without_script_lists_what_the_reader_may_see);
 
 async fn live_page_without_script_lists_what_the_reader_may_see(db: Db) {

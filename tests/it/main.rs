@@ -12,4 +12,5 @@ mod forum;
 mod foundation;
 mod ideas;
 mod live;
+mod mail;
 mod markdown;

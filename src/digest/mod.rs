@@ -1,6 +1,10 @@
 //! Digest and notification settings: how often each user gets a digest, at
 //! what hour of their time zone, and which immediate emails they want.
-//! Sending digests and notifications builds on these (not yet built).
+//! `content` decides what goes in a digest, `send` claims, builds and
+//! queues them (by the scheduler inside `serve` or `grapevine digest send`).
+
+pub mod content;
+pub mod send;
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -147,6 +151,41 @@ pub fn update(
             .execute(c))?;
         Ok(next)
     })
+}
+
+/// Turns one kind of mail off for a user (the unsubscribe link): `digest`
+/// sets the frequency to off, the others their immediate email. None when
+/// the user no longer exists.
+pub fn unsubscribe(conn: &mut DbConn, user_id: i64, kind: &str) -> Result<Option<User>, AppError> {
+    let Some(user) = crate::models::users::find(conn, user_id)? else {
+        return Ok(None);
+    };
+    let off = Some(false);
+    let change = match kind {
+        "digest" => SettingsChange {
+            frequency: Some("off".into()),
+            ..Default::default()
+        },
+        "mentions" => SettingsChange {
+            email_mentions: off,
+            ..Default::default()
+        },
+        "replies" => SettingsChange {
+            email_replies: off,
+            ..Default::default()
+        },
+        "ideas" => SettingsChange {
+            email_ideas: off,
+            ..Default::default()
+        },
+        "follows" => SettingsChange {
+            email_follows: off,
+            ..Default::default()
+        },
+        _ => return Ok(None),
+    };
+    update(conn, &user, &change)?;
+    Ok(Some(user))
 }
 
 #[cfg(test)]

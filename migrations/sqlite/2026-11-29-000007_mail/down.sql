@@ -1,0 +1,2 @@
+DROP TABLE digest_claims;
+DROP TABLE outbox;

@@ -1,0 +1,652 @@
+//! Digests and notification emails, delivered to a real SMTP server
+//! (aiosmtpd, started here) by the real binary and the real application.
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use diesel::prelude::*;
+use grapevine::db::schema::{digest_claims, outbox};
+use grapevine::domain::Role;
+use serde_json::json;
+
+use crate::helpers::*;
+
+/// Like `db_test!` for tests that also need an SMTP server: aiosmtpd, from
+/// Debian's python3-aiosmtpd (GRAPEVINE_TEST_SMTP_PYTHON names the Python
+/// that has it).
+macro_rules! smtp_test {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[actix_web::test]
+            #[ignore = "needs aiosmtpd (python3-aiosmtpd; .ci/run installs it)"]
+            async fn sqlite() {
+                super::$name($crate::helpers::Db::Sqlite).await
+            }
+            #[actix_web::test]
+            #[ignore = "needs aiosmtpd and PostgreSQL (.ci/run provides them)"]
+            async fn postgres() {
+                super::$name($crate::helpers::Db::Postgres).await
+            }
+        }
+    )+};
+}
+
+/// The secret the CLI and the application share, so the CLI's signed links
+/// work on the application.
+const SECRET: &str = "a secret shared by the command line and the server in these tests";
+
+/// A free port never handed out before in this process: tests running in
+/// parallel must not start their SMTP servers on the same port.
+fn free_port() -> u16 {
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap();
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
+}
+
+/// An aiosmtpd server writing what it receives to a maildir.
+struct Smtp {
+    child: Child,
+    dir: tempfile::TempDir,
+}
+
+impl Smtp {
+    async fn start(port: u16) -> Smtp {
+        let python =
+            std::env::var("GRAPEVINE_TEST_SMTP_PYTHON").unwrap_or_else(|_| "python3".into());
+        let dir = tempfile::tempdir().unwrap();
+        let child = Command::new(&python)
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(dir.path().join("mail"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start aiosmtpd with {python}: {e}"));
+        let mut smtp = Smtp { child, dir };
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                smtp.child.try_wait().unwrap().is_none(),
+                "aiosmtpd exited (is port {port} taken?)"
+            );
+            assert!(
+                std::time::Instant::now() < deadline,
+                "aiosmtpd does not listen"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        smtp
+    }
+
+    /// Every message received so far, parsed.
+    fn messages(&self) -> Vec<Mail> {
+        let mut out = Vec::new();
+        for sub in ["new", "cur"] {
+            let Ok(entries) = std::fs::read_dir(self.dir.path().join("mail").join(sub)) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                out.push(Mail::parse(&std::fs::read(e.path()).unwrap()));
+            }
+        }
+        out
+    }
+
+    fn count_to(&self) -> BTreeMap<String, usize> {
+        let mut m = BTreeMap::new();
+        for mail in self.messages() {
+            *m.entry(mail.to.clone()).or_default() += 1;
+        }
+        m
+    }
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+struct Mail {
+    to: String,
+    subject: String,
+    text: String,
+    html: String,
+    unsubscribe: String,
+    unsubscribe_post: String,
+    parts: (usize, usize),
+}
+
+impl Mail {
+    fn parse(raw: &[u8]) -> Mail {
+        let m = mail_parser::MessageParser::default()
+            .parse(raw)
+            .expect("a parsable message");
+        let header = |name: &str| m.header_raw(name).unwrap_or_default().trim().to_string();
+        Mail {
+            to: m
+                .to()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .unwrap_or_default()
+                .to_string(),
+            subject: m.subject().unwrap_or_default().to_string(),
+            text: m.body_text(0).unwrap_or_default().to_string(),
+            html: m.body_html(0).unwrap_or_default().to_string(),
+            unsubscribe: header("List-Unsubscribe"),
+            unsubscribe_post: header("List-Unsubscribe-Post"),
+            parts: (m.text_body_count(), m.html_body_count()),
+        }
+    }
+
+    /// The one-click URL inside `<…>`.
+    fn unsubscribe_url(&self) -> String {
+        self.unsubscribe
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .to_string()
+    }
+}
+
+/// Runs the binary against the app's database, with the app's address as
+/// base URL, sending to `smtp_port` (None: the `.eml` outbox folder).
+fn grapevine(app: &TestApp, smtp_port: Option<u16>, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_grapevine"));
+    cmd.args(args)
+        .env("GRAPEVINE_DATA_DIR", app.db.dir.path())
+        .env("GRAPEVINE_DATABASE_URL", &app.db.url)
+        .env("GRAPEVINE_BASE_URL", &app.address)
+        .env("GRAPEVINE_SECRET_KEY", SECRET)
+        .env("GRAPEVINE_MAIL_FROM", "grapevine@example.com")
+        .env("RUST_LOG", "warn")
+        .env_remove("GRAPEVINE_SMTP_URL");
+    if let Some(port) = smtp_port {
+        cmd.env("GRAPEVINE_SMTP_URL", format!("smtp://127.0.0.1:{port}"));
+    }
+    cmd.output().expect("run grapevine")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+async fn app_with_secret(db: Db, smtp_port: Option<u16>) -> TestApp {
+    spawn_app_with(fresh_database(db), |s, _| {
+        s.secret_key = grapevine::config::stretch(SECRET.as_bytes());
+        s.mail_from = "grapevine@example.com".into();
+        s.smtp_url = smtp_port.map(|p| format!("smtp://127.0.0.1:{p}"));
+    })
+    .await
+}
+
+fn claim_states(app: &TestApp) -> Vec<(i64, String)> {
+    app.with_conn(|c| {
+        digest_claims::table
+            .select((digest_claims::user_id, digest_claims::state))
+            .order(digest_claims::user_id)
+            .load(c)
+            .unwrap()
+    })
+}
+
+fn outbox_states(app: &TestApp) -> Vec<(String, i32, Option<String>)> {
+    app.with_conn(|c| {
+        outbox::table
+            .filter(outbox::kind.eq("digest"))
+            .select((outbox::state, outbox::tries, outbox::last_error))
+            .load(c)
+            .unwrap()
+    })
+}
+
+smtp_test!(
+    digest_send_delivers_once_with_what_each_reader_may_see,
+    mails_wait_while_smtp_is_down_and_go_once_it_is_back,
+    two_schedulers_send_each_user_one_digest,
+    idea_status_change_notifies_author_and_voters,
+);
+
+db_test!(
+    dry_run_prints_and_records_nothing,
+    one_click_unsubscribe_needs_no_session
+);
+
+async fn digest_send_delivers_once_with_what_each_reader_may_see(db: Db) {
+    let port = free_port();
+    let smtp = Smtp::start(port).await;
+    let app = app_with_secret(db, Some(port)).await;
+    let (admin, _) = app.api_user("admin@example.com", Role::Admin);
+    let (m1, _) = app.api_user("marie@example.com", Role::Marketer);
+    let (m3, m3_user) = app.api_user("hidden@example.com", Role::Marketer);
+    let (r1, _) = app.api_user("rep@example.com", Role::Rep);
+    app.create_user("weekly@example.com", Role::Rep);
+    let secret = m1
+        .thread("marketing-only", "Secret pricing plan for Q3", "Margins.")
+        .await;
+    let brochure = r1
+        .thread(
+            "competitors",
+            "Competitor brochure at trade show",
+            "Photo inside.",
+        )
+        .await;
+    admin
+        .thread(
+            "customers",
+            "Customer complaint about delivery times",
+            "Late again.",
+        )
+        .await;
+    let (s, idea) = m3
+        .post(
+            "/ideas",
+            json!({"title": "Offer a loyalty discount", "body": "Reps hear it weekly.", "anonymous": true}),
+        )
+        .await;
+    assert_eq!(s, 201, "{idea}");
+    let (s, _) = r1.put("/me/digest", json!({"frequency": "daily"})).await;
+    assert_eq!(s, 200);
+    // The idea's author has read every thread: nothing is new for them.
+    app.with_conn(|c| {
+        for t in [secret, brochure] {
+            let th = grapevine::models::threads::find(c, t).unwrap().unwrap();
+            grapevine::models::threads::mark_read(c, m3_user.id, t, th.last_post_id).unwrap();
+        }
+    });
+    let customer_thread: i64 = app.with_conn(|c| {
+        use grapevine::db::schema::threads;
+        threads::table
+            .filter(threads::title.eq("Customer complaint about delivery times"))
+            .select(threads::id)
+            .first(c)
+            .unwrap()
+    });
+    app.with_conn(|c| {
+        let th = grapevine::models::threads::find(c, customer_thread)
+            .unwrap()
+            .unwrap();
+        grapevine::models::threads::mark_read(c, m3_user.id, customer_thread, th.last_post_id)
+            .unwrap();
+    });
+
+    let out = grapevine(&app, Some(port), &["digest", "send", "--period", "daily"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let got = smtp.count_to();
+    let expected: BTreeMap<String, usize> = [
+        ("admin@example.com", 1),
+        ("marie@example.com", 1),
+        ("rep@example.com", 1),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(
+        got,
+        expected,
+        "one digest per due user; none for the weekly rep nor for nothing new\n{}",
+        text(&out.stdout)
+    );
+    let mails = smtp.messages();
+    let mail_of = |to: &str| mails.iter().find(|m| m.to == to).unwrap();
+    for m in &mails {
+        assert_eq!(m.parts, (1, 1), "plain text and HTML: {m:?}");
+        assert!(
+            m.unsubscribe
+                .starts_with(&format!("<{}/unsubscribe?token=", app.address)),
+            "{}",
+            m.unsubscribe
+        );
+        assert_eq!(m.unsubscribe_post, "List-Unsubscribe=One-Click");
+        assert!(m.subject.contains("daily digest"), "{}", m.subject);
+        assert!(
+            !m.text.contains("Hidden"),
+            "no anonymous author: {}",
+            m.text
+        );
+        assert!(!m.html.contains("Hidden"), "no anonymous author");
+    }
+    let rep = mail_of("rep@example.com");
+    assert!(rep.text.contains("Customer complaint about delivery times"));
+    assert!(rep.text.contains("Offer a loyalty discount"));
+    assert!(
+        !rep.text.contains("Secret pricing") && !rep.html.contains("Secret pricing"),
+        "a rep never sees a marketing-only thread: {}",
+        rep.text
+    );
+    assert!(
+        rep.text.contains(&format!("{}/t/", app.address)),
+        "absolute links"
+    );
+    assert!(rep.html.contains("Customer complaint about delivery times"));
+    let admin_mail = mail_of("admin@example.com");
+    assert!(admin_mail.text.contains("Secret pricing plan for Q3"));
+    assert!(admin_mail
+        .text
+        .contains("Competitor brochure at trade show"));
+    let marie = mail_of("marie@example.com");
+    assert!(!marie.text.contains("Secret pricing"), "not her own thread");
+    assert!(marie.text.contains("Competitor brochure at trade show"));
+    let states = claim_states(&app);
+    assert!(
+        states.contains(&(m3_user.id, "empty".to_string())),
+        "{states:?}"
+    );
+
+    // Again: nothing more.
+    let out = grapevine(&app, Some(port), &["digest", "send", "--period", "daily"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("0 digest(s) queued"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        smtp.count_to(),
+        expected,
+        "running it again delivers nothing"
+    );
+
+    // The one-click link from the mail turns the rep's digests off, without
+    // any session.
+    let res = reqwest::Client::new()
+        .post(rep.unsubscribe_url())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let (_, setting) = r1.get("/me/digest").await;
+    assert_eq!(setting["frequency"], "off");
+}
+
+async fn mails_wait_while_smtp_is_down_and_go_once_it_is_back(db: Db) {
+    let port = free_port();
+    let app = app_with_secret(db, None).await;
+    let (admin, _) = app.api_user("admin@example.com", Role::Admin);
+    app.create_user("m1@example.com", Role::Marketer);
+    app.create_user("m2@example.com", Role::Marketer);
+    admin
+        .thread("customers", "Rumor of a price cut", "Heard twice.")
+        .await;
+
+    // Nothing listens on the port.
+    let out = grapevine(&app, Some(port), &["digest", "send", "--period", "daily"]);
+    assert!(!out.status.success(), "a failed send is reported");
+    assert!(
+        text(&out.stderr).contains("stay queued"),
+        "{}",
+        text(&out.stderr)
+    );
+    let states = outbox_states(&app);
+    assert_eq!(states.len(), 2, "{states:?}");
+    for (state, tries, error) in &states {
+        assert_eq!((state.as_str(), *tries), ("pending", 1));
+        assert!(
+            error.as_deref().is_some_and(|e| !e.is_empty()),
+            "reason kept"
+        );
+    }
+
+    let smtp = Smtp::start(port).await;
+    let out = grapevine(&app, Some(port), &["digest", "send", "--period", "daily"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let once: BTreeMap<String, usize> = [("m1@example.com", 1), ("m2@example.com", 1)]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    assert_eq!(smtp.count_to(), once);
+    assert!(outbox_states(&app).iter().all(|s| s.0 == "sent"));
+    let out = grapevine(&app, Some(port), &["digest", "send", "--period", "daily"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(smtp.count_to(), once, "delivered once each");
+}
+
+async fn two_schedulers_send_each_user_one_digest(db: Db) {
+    let port = free_port();
+    let smtp = Smtp::start(port).await;
+    let tune = move |s: &mut grapevine::config::Settings,
+                     o: &mut grapevine::startup::RunOptions| {
+        s.secret_key = grapevine::config::stretch(SECRET.as_bytes());
+        s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        o.digest_every = Duration::from_millis(50);
+    };
+    let a = spawn_app_with(fresh_database(db), tune).await;
+    let (admin, _) = a.api_user("admin@example.com", Role::Admin);
+    admin
+        .thread("customers", "A thread for everyone", "News.")
+        .await;
+    let n = 12;
+    for i in 0..n {
+        let u = a.create_user(&format!("m{i}@example.com"), Role::Marketer);
+        // Due all day, whatever the time zone: from midnight, UTC.
+        a.with_conn(|c| {
+            grapevine::digest::update(
+                c,
+                &u,
+                &grapevine::digest::SettingsChange {
+                    frequency: Some("daily".into()),
+                    hour: Some(0),
+                    timezone: Some("UTC".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+        });
+    }
+    let b = spawn_app_with(
+        TestDb {
+            url: a.db.url.clone(),
+            dir: tempfile::tempdir().unwrap(),
+        },
+        tune,
+    )
+    .await;
+    let smtp_ref = &smtp;
+    wait_until(
+        Duration::from_secs(60),
+        "every digest delivered",
+        || async move { smtp_ref.count_to().len() == n },
+    )
+    .await;
+    wait_until(Duration::from_secs(30), "the outbox empty", || async {
+        outbox_states(&a).iter().all(|s| s.0 == "sent")
+            && claim_states(&a).iter().all(|s| s.1 != "building")
+    })
+    .await;
+    let counts = smtp.count_to();
+    assert!(counts.values().all(|c| *c == 1), "{counts:?}");
+    assert_eq!(counts.len(), n);
+    assert_eq!(outbox_states(&a).len(), n);
+    drop(b);
+}
+
+async fn idea_status_change_notifies_author_and_voters(db: Db) {
+    let port = free_port();
+    let smtp = Smtp::start(port).await;
+    let app = app_with_secret(db, Some(port)).await;
+    let (author, _) = app.api_user("author@example.com", Role::Rep);
+    let (v1, _) = app.api_user("voter1@example.com", Role::Rep);
+    let (v2, v2_user) = app.api_user("voter2@example.com", Role::Rep);
+    let (marketer, _) = app.api_user("mkt@example.com", Role::Marketer);
+    let (_, idea) = author
+        .post(
+            "/ideas",
+            json!({"title": "Bundle pricing for clinics", "body": "Asked by three clinics."}),
+        )
+        .await;
+    let id = idea["id"].as_i64().unwrap();
+    for v in [&v1, &v2] {
+        let (s, _) = v.put(&format!("/ideas/{id}/vote"), json!({})).await;
+        assert_eq!(s, 200);
+    }
+    let (s, _) = v2.put("/me/digest", json!({"email_ideas": false})).await;
+    assert_eq!(s, 200);
+    let (s, _) = marketer
+        .put(
+            &format!("/ideas/{id}/status"),
+            json!({"status": "planned", "response": "Coming in Q3."}),
+        )
+        .await;
+    assert_eq!(s, 200);
+
+    for api in [&author, &v1, &v2] {
+        let api = api.clone_api();
+        wait_until(
+            Duration::from_secs(10),
+            "the in-app notification",
+            move || {
+                let api = api.clone_api();
+                async move {
+                    let (_, n) = api.get("/me/notifications").await;
+                    n["items"].as_array().is_some_and(|items| {
+                        items.iter().any(|i| {
+                            i["reason"] == "idea" && i["event"]["data"]["status"] == "planned"
+                        })
+                    })
+                }
+            },
+        )
+        .await;
+    }
+    let smtp_ref = &smtp;
+    wait_until(
+        Duration::from_secs(15),
+        "emails to the author and the voter who wants them",
+        || async move { smtp_ref.count_to().len() == 2 },
+    )
+    .await;
+    let counts = smtp.count_to();
+    assert!(counts.contains_key("author@example.com") && counts.contains_key("voter1@example.com"));
+    let mail = smtp
+        .messages()
+        .into_iter()
+        .find(|m| m.to == "author@example.com")
+        .unwrap();
+    assert!(
+        mail.subject.contains("Bundle pricing for clinics") && mail.subject.contains("Planned"),
+        "{}",
+        mail.subject
+    );
+    assert!(mail.text.contains("Coming in Q3."), "{}", mail.text);
+    // Absolute links from the base URL (the test app's is http://127.0.0.1).
+    assert!(mail.text.contains(&format!("http://127.0.0.1/ideas/{id}")));
+    assert!(mail.unsubscribe.contains("/unsubscribe?token="));
+    // The voter who turned idea emails off has none queued at all.
+    let queued_for_v2: i64 = app.with_conn(|c| {
+        outbox::table
+            .filter(outbox::user_id.eq(v2_user.id))
+            .count()
+            .get_result(c)
+            .unwrap()
+    });
+    assert_eq!(queued_for_v2, 0);
+}
+
+async fn dry_run_prints_and_records_nothing(db: Db) {
+    let app = app_with_secret(db, None).await;
+    let (admin, _) = app.api_user("admin@example.com", Role::Admin);
+    app.create_user("m1@example.com", Role::Marketer);
+    admin.thread("customers", "Something new", "Indeed.").await;
+    let out = grapevine(&app, None, &["digest", "send", "--dry-run"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("m1@example.com: daily digest"), "{stdout}");
+    assert!(stdout.contains("1 digest(s) would be sent"), "{stdout}");
+    assert!(claim_states(&app).is_empty() && outbox_states(&app).is_empty());
+
+    let out = grapevine(&app, None, &["digest", "send", "--period", "hourly"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--period"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Without SMTP, mail goes to .eml files in the data dir's outbox.
+    let out = grapevine(&app, None, &["digest", "send"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let files: Vec<_> = std::fs::read_dir(app.db.dir.path().join("outbox"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .collect();
+    assert_eq!(files.len(), 1);
+    let mail = Mail::parse(&std::fs::read(files[0].path()).unwrap());
+    assert_eq!(mail.to, "m1@example.com");
+    assert!(mail.text.contains("Something new"));
+}
+
+async fn one_click_unsubscribe_needs_no_session(db: Db) {
+    let app = app_with_secret(db, None).await;
+    let (api, user) = app.api_user("rep@example.com", Role::Rep);
+    let key = grapevine::config::stretch(SECRET.as_bytes());
+    let token = grapevine::mail::unsubscribe::sign(&key, user.id, "digest");
+    let anonymous = client();
+
+    // A forged token changes nothing.
+    let forged = grapevine::mail::unsubscribe::sign(&[1u8; 64], user.id, "digest");
+    let res = anonymous
+        .post(app.url(&format!("/unsubscribe?token={forged}")))
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let (_, s) = api.get("/me/digest").await;
+    assert_eq!(s["frequency"], "weekly");
+
+    // GET only asks to confirm (link scanners follow links).
+    let page = anonymous
+        .get(app.url(&format!("/unsubscribe?token={token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("rep@example.com"));
+    let (_, s) = api.get("/me/digest").await;
+    assert_eq!(s["frequency"], "weekly");
+
+    let res = anonymous
+        .post(app.url(&format!("/unsubscribe?token={token}")))
+        .form(&[("List-Unsubscribe", "One-Click")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let (_, s) = api.get("/me/digest").await;
+    assert_eq!(s["frequency"], "off");
+
+    // Another kind turns only its own email off.
+    let token = grapevine::mail::unsubscribe::sign(&key, user.id, "replies");
+    let res = anonymous
+        .post(app.url(&format!("/unsubscribe?token={token}")))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    assert_eq!(status, 200, "{}", res.text().await.unwrap());
+    let (_, s) = api.get("/me/digest").await;
+    assert_eq!(
+        (s["email_replies"].as_bool(), s["email_mentions"].as_bool()),
+        (Some(false), Some(true))
+    );
+}
