@@ -43,6 +43,9 @@ pub struct CandidateThread {
     pub last_post_id: i64,
     /// (kind, key) pairs a follow can match: category, account, competitor, tag.
     pub follow_keys: Vec<(&'static str, String)>,
+    /// The same, as numbers given by `Candidates::index` (compared per
+    /// reader without hashing strings).
+    pub follow_ids: Vec<u32>,
     pub accounts: Vec<String>,
     pub competitors: usize,
 }
@@ -79,7 +82,9 @@ pub struct Candidates {
     pub ideas: Vec<CandidateIdea>,
     pub changes: Vec<CandidateChange>,
     /// Category ids each role may read (archived ones left out).
-    pub readable: HashMap<Role, HashSet<i64>>,
+    pub readable: HashMap<Role, Vec<i64>>,
+    /// (kind, key) → the number used in `follow_ids`.
+    pub keys: HashMap<(String, String), u32>,
 }
 
 /// Ids per query when filtering by a list, well under both databases'
@@ -98,12 +103,12 @@ impl Candidates {
                 categories::archived,
             ))
             .load(conn)?;
-        let mut readable: HashMap<Role, HashSet<i64>> = HashMap::new();
+        let mut readable: HashMap<Role, Vec<i64>> = HashMap::new();
         let mut names: HashMap<i64, (String, String)> = HashMap::new();
         for (id, name, roles, archived) in &cats {
             if !archived {
                 for r in roles_from_text(roles) {
-                    readable.entry(r).or_default().insert(*id);
+                    readable.entry(r).or_default().push(*id);
                 }
             }
             names.insert(*id, (name.clone(), String::new()));
@@ -142,7 +147,7 @@ impl Candidates {
                 threads::reply_count,
                 threads::last_post_id,
             ))
-            .order(threads::id.asc())
+            .order((threads::last_activity_at.desc(), threads::id.desc()))
             .load(conn)?;
         let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
         let mut links = HashMap::new();
@@ -196,6 +201,7 @@ impl Candidates {
                         reply_count: replies,
                         last_post_id: last_post,
                         follow_keys,
+                        follow_ids: Vec::new(),
                         accounts: l.accounts.into_iter().map(|a| a.1).collect(),
                         competitors: l.competitors.len(),
                     }
@@ -283,13 +289,61 @@ impl Candidates {
                 },
             )
             .collect();
-        Ok(Candidates {
+        let mut c = Candidates {
             horizon,
             threads,
             ideas,
             changes,
             readable,
-        })
+            keys: HashMap::new(),
+        };
+        c.index();
+        Ok(c)
+    }
+
+    /// Numbers every (kind, key) a thread can be followed by.
+    pub fn index(&mut self) {
+        for t in &mut self.threads {
+            t.follow_ids = t
+                .follow_keys
+                .iter()
+                .map(|(k, v)| {
+                    let next = self.keys.len() as u32;
+                    *self.keys.entry((k.to_string(), v.clone())).or_insert(next)
+                })
+                .collect();
+        }
+    }
+
+    /// The numbers of what a reader follows, sorted.
+    fn follow_ids(&self, f: &Follows) -> Vec<u32> {
+        let mut ids: Vec<u32> =
+            f.0.iter()
+                .flat_map(|(kind, keys)| {
+                    keys.iter()
+                        .filter_map(|k| self.keys.get(&(kind.clone(), k.clone())).copied())
+                })
+                .collect();
+        ids.sort_unstable();
+        ids
+    }
+}
+
+/// What a reader follows: kind → keys, looked up without allocating (this
+/// check runs for every candidate thread of every reader).
+#[derive(Debug, Clone, Default)]
+pub struct Follows(HashMap<String, HashSet<String>>);
+
+impl Follows {
+    pub fn insert(&mut self, kind: &str, key: &str) {
+        self.0
+            .entry(kind.to_string())
+            .or_default()
+            .insert(key.to_string());
+    }
+
+    pub fn contains(&self, kind: &str, key: &str) -> bool {
+        self.0.get(kind).is_some_and(|keys| keys.contains(key))
     }
 }
 
@@ -299,18 +353,13 @@ pub struct Reader {
     pub user_id: i64,
     pub role: Role,
     pub since: NaiveDateTime,
-    pub follows: HashSet<(String, String)>,
+    pub follows: Follows,
     /// Thread id → last post read.
     pub reads: HashMap<i64, i64>,
     pub votes: HashSet<i64>,
 }
 
 impl Reader {
-    fn follows_any(&self, keys: &[(&'static str, String)]) -> bool {
-        keys.iter()
-            .any(|(k, v)| self.follows.contains(&(k.to_string(), v.clone())))
-    }
-
     fn has_read(&self, t: &CandidateThread) -> bool {
         self.reads.get(&t.id).is_some_and(|r| *r >= t.last_post_id)
     }
@@ -322,17 +371,17 @@ pub fn reader_data(
     conn: &mut DbConn,
     user_ids: &[i64],
 ) -> QueryResult<(
-    HashMap<i64, HashSet<(String, String)>>,
+    HashMap<i64, Follows>,
     HashMap<i64, HashMap<i64, i64>>,
     HashMap<i64, HashSet<i64>>,
 )> {
-    let mut f: HashMap<i64, HashSet<(String, String)>> = HashMap::new();
+    let mut f: HashMap<i64, Follows> = HashMap::new();
     let rows: Vec<(i64, String, String)> = follows::table
         .filter(follows::user_id.eq_any(user_ids))
         .select((follows::user_id, follows::kind, follows::key))
         .load(conn)?;
     for (u, k, v) in rows {
-        f.entry(u).or_default().insert((k, v));
+        f.entry(u).or_default().insert(&k, &v);
     }
     let mut r: HashMap<i64, HashMap<i64, i64>> = HashMap::new();
     let rows: Vec<(i64, i64, i64)> = thread_reads::table
@@ -428,44 +477,57 @@ pub fn score(t: &CandidateThread, since: NaiveDateTime, now: NaiveDateTime) -> f
 
 /// Picks a reader's digest from the candidates; empty when nothing is new.
 pub fn digest_for(c: &Candidates, r: &Reader, now: NaiveDateTime) -> Digest {
-    let none = HashSet::new();
+    let none = Vec::new();
     let readable = c.readable.get(&r.role).unwrap_or(&none);
-    let mut fresh = Vec::new();
-    let mut activity = Vec::new();
+    let followed_ids = c.follow_ids(&r.follows);
+    // Light (score, followed, thread) entries first; only the kept few
+    // become items (this loop runs for every thread of every reader).
+    let mut fresh: Vec<(bool, f64, &CandidateThread)> = Vec::new();
+    let mut activity: Vec<&CandidateThread> = Vec::new();
+    // Candidates are ordered by last activity, newest first.
     for t in &c.threads {
-        if !readable.contains(&t.category_id) || t.last_activity_at < r.since || r.has_read(t) {
+        if t.last_activity_at < r.since {
+            break;
+        }
+        if !readable.contains(&t.category_id) || r.has_read(t) {
             continue;
         }
-        let followed = r.follows_any(&t.follow_keys);
-        let item = || ThreadItem {
-            id: t.id,
-            title: t.title.clone(),
-            category: t.category.clone(),
-            author: t.author.clone(),
-            replies: t.reply_count,
-            accounts: t.accounts.clone(),
-            followed,
-            url: format!("/t/{}", t.id),
-            score: score(t, r.since, now),
-        };
+        let followed = !followed_ids.is_empty()
+            && t.follow_ids
+                .iter()
+                .any(|id| followed_ids.binary_search(id).is_ok());
         if t.created_at >= r.since {
             if t.author_id != r.user_id {
-                fresh.push(item());
+                fresh.push((followed, score(t, r.since, now), t));
             }
-        } else if followed {
-            activity.push((t.last_activity_at, item()));
+        } else if followed && activity.len() < MAX_THREADS {
+            activity.push(t);
         }
     }
-    fresh.sort_by(|a, b| {
-        b.followed
-            .cmp(&a.followed)
-            .then(b.score.total_cmp(&a.score))
-            .then(b.id.cmp(&a.id))
-    });
+    let rank = |a: &(bool, f64, &CandidateThread), b: &(bool, f64, &CandidateThread)| {
+        b.0.cmp(&a.0)
+            .then(b.1.total_cmp(&a.1))
+            .then(b.2.id.cmp(&a.2.id))
+    };
     let more_threads = fresh.len().saturating_sub(MAX_THREADS);
-    fresh.truncate(MAX_THREADS);
-    activity.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.id.cmp(&a.1.id)));
-    activity.truncate(MAX_THREADS);
+    if fresh.len() > MAX_THREADS {
+        fresh.select_nth_unstable_by(MAX_THREADS, rank);
+        fresh.truncate(MAX_THREADS);
+    }
+    fresh.sort_by(rank);
+    let item = |t: &CandidateThread, followed: bool, score: f64| ThreadItem {
+        id: t.id,
+        title: t.title.clone(),
+        category: t.category.clone(),
+        author: t.author.clone(),
+        replies: t.reply_count,
+        accounts: t.accounts.clone(),
+        followed,
+        url: format!("/t/{}", t.id),
+        score,
+    };
+    let fresh: Vec<ThreadItem> = fresh.into_iter().map(|(f, s, t)| item(t, f, s)).collect();
+    let activity: Vec<ThreadItem> = activity.into_iter().map(|t| item(t, true, 0.0)).collect();
 
     let mut ideas: Vec<IdeaItem> = c
         .ideas
@@ -499,8 +561,7 @@ pub fn digest_for(c: &Candidates, r: &Reader, now: NaiveDateTime) -> Digest {
         .map(|ch| {
             let mine = ch.author_id == r.user_id
                 || r.votes.contains(&ch.idea_id)
-                || r.follows
-                    .contains(&("idea".to_string(), ch.idea_id.to_string()));
+                || r.follows.contains("idea", &ch.idea_id.to_string());
             (
                 ch.created_at,
                 ChangeItem {
@@ -519,7 +580,7 @@ pub fn digest_for(c: &Candidates, r: &Reader, now: NaiveDateTime) -> Digest {
     Digest {
         threads: fresh,
         more_threads,
-        activity: activity.into_iter().map(|a| a.1).collect(),
+        activity,
         ideas,
         changes: changes.into_iter().map(|c| c.1).collect(),
     }
@@ -549,6 +610,7 @@ mod tests {
                 ("thread", id.to_string()),
                 ("category", format!("cat{cat}")),
             ],
+            follow_ids: Vec::new(),
             accounts: vec![],
             competitors: 0,
         }
@@ -559,22 +621,25 @@ mod tests {
             user_id: 1,
             role,
             since: at(0),
-            follows: HashSet::new(),
+            follows: Follows::default(),
             reads: HashMap::new(),
             votes: HashSet::new(),
         }
     }
 
-    fn candidates(threads: Vec<CandidateThread>) -> Candidates {
+    fn candidates(mut threads: Vec<CandidateThread>) -> Candidates {
+        threads.sort_by_key(|t| std::cmp::Reverse(t.last_activity_at));
         let mut readable = HashMap::new();
-        readable.insert(Role::Rep, HashSet::from([1]));
-        readable.insert(Role::Marketer, HashSet::from([1, 2]));
-        Candidates {
+        readable.insert(Role::Rep, vec![1]);
+        readable.insert(Role::Marketer, vec![1, 2]);
+        let mut c = Candidates {
             horizon: at(-24),
             threads,
             readable,
             ..Default::default()
-        }
+        };
+        c.index();
+        c
     }
 
     #[test]
@@ -596,7 +661,7 @@ mod tests {
             "no thread 3 (unreadable), 4 (read), 5 (old)"
         );
         let mut m = reader(Role::Marketer);
-        m.follows.insert(("category".into(), "cat1".into()));
+        m.follows.insert("category", "cat1");
         let d = digest_for(&c, &m, at(24));
         let ids: Vec<i64> = d.threads.iter().map(|t| t.id).collect();
         assert_eq!(ids, vec![2, 4, 1, 3], "followed category first");
@@ -612,7 +677,7 @@ mod tests {
             digest_for(&c, &r, at(24)).is_empty(),
             "not followed: nothing"
         );
-        r.follows.insert(("thread".into(), "7".into()));
+        r.follows.insert("thread", "7");
         let d = digest_for(&c, &r, at(24));
         assert_eq!(d.activity.len(), 1);
         r.reads.insert(7, 70);

@@ -226,7 +226,9 @@ smtp_test!(
 
 db_test!(
     dry_run_prints_and_records_nothing,
-    one_click_unsubscribe_needs_no_session
+    one_click_unsubscribe_needs_no_session,
+    an_abandoned_claim_is_taken_over_and_a_live_one_is_not,
+    a_failing_mail_is_retried_then_given_up_with_its_reason
 );
 
 async fn digest_send_delivers_once_with_what_each_reader_may_see(db: Db) {
@@ -649,4 +651,98 @@ async fn one_click_unsubscribe_needs_no_session(db: Db) {
         (s["email_replies"].as_bool(), s["email_mentions"].as_bool()),
         (Some(false), Some(true))
     );
+}
+
+async fn an_abandoned_claim_is_taken_over_and_a_live_one_is_not(db: Db) {
+    let app = app_with_secret(db, None).await;
+    let (admin, _) = app.api_user("admin@example.com", Role::Admin);
+    let crashed = app.create_user("crashed@example.com", Role::Marketer);
+    let busy = app.create_user("busy@example.com", Role::Marketer);
+    admin.thread("customers", "News for both", "Yes.").await;
+    // The current daily period of each (default time zone: Europe/Paris).
+    let key = grapevine::digest::send::Period::Daily
+        .key(&chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris));
+    let now = grapevine::db::now();
+    app.with_conn(|c| {
+        for (user, age) in [(crashed.id, 30), (busy.id, 1)] {
+            diesel::insert_into(digest_claims::table)
+                .values((
+                    digest_claims::user_id.eq(user),
+                    digest_claims::period_key.eq(&key),
+                    digest_claims::state.eq("building"),
+                    digest_claims::since.eq(now - chrono::TimeDelta::days(1)),
+                    digest_claims::claimed_at.eq(now - chrono::TimeDelta::minutes(age)),
+                ))
+                .execute(c)
+                .unwrap();
+        }
+    });
+    let out = grapevine(&app, None, &["digest", "send", "--period", "daily"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let recipients: Vec<String> = app.with_conn(|c| {
+        outbox::table
+            .select(outbox::recipient)
+            .order(outbox::recipient)
+            .load(c)
+            .unwrap()
+    });
+    assert!(
+        recipients.contains(&"crashed@example.com".to_string()),
+        "a claim abandoned 30 minutes ago is taken over: {recipients:?}"
+    );
+    assert!(
+        !recipients.contains(&"busy@example.com".to_string()),
+        "a claim taken a minute ago belongs to a run still going"
+    );
+}
+
+async fn a_failing_mail_is_retried_then_given_up_with_its_reason(db: Db) {
+    use grapevine::mail::outbox as ob;
+    let app = app_with_secret(db, None).await;
+    let user = app.create_user("m@example.com", Role::Marketer);
+    app.with_conn(|c| {
+        let mail = ob::NewMail {
+            dedup_key: "test:1".into(),
+            user_id: Some(user.id),
+            kind: "notification".into(),
+            sender: "grapevine@example.com".into(),
+            recipient: "m@example.com".into(),
+            subject: "Hello".into(),
+            message: "Subject: Hello\r\n\r\nHi".into(),
+        };
+        assert!(ob::enqueue(c, &mail).unwrap());
+        assert!(!ob::enqueue(c, &mail).unwrap(), "one mail per key");
+        let id: i64 = outbox::table.select(outbox::id).first(c).unwrap();
+        for n in 1..=ob::MAX_TRIES {
+            // Not due before its backoff, unless forced.
+            let due = ob::due(c, 0, n == 1, 10).unwrap();
+            assert_eq!(due, vec![id], "try {n}");
+            let taken = ob::take(c, id).unwrap().expect("taken");
+            assert!(
+                ob::take(c, id).unwrap().is_none(),
+                "leased: nobody else takes it"
+            );
+            let gave_up = ob::mark_failed(c, id, taken.tries, "550 mailbox unavailable").unwrap();
+            assert_eq!(gave_up, n == ob::MAX_TRIES);
+            if n < ob::MAX_TRIES {
+                assert!(ob::due(c, 0, false, 10).unwrap().is_empty(), "backing off");
+            }
+            // Move the clock: make it due again.
+            diesel::update(outbox::table.find(id))
+                .set(outbox::next_attempt_at.eq(grapevine::db::now()))
+                .execute(c)
+                .unwrap();
+        }
+        let (state, tries, error): (String, i32, Option<String>) = outbox::table
+            .find(id)
+            .select((outbox::state, outbox::tries, outbox::last_error))
+            .first(c)
+            .unwrap();
+        assert_eq!((state.as_str(), tries), ("failed", ob::MAX_TRIES));
+        assert_eq!(error.as_deref(), Some("550 mailbox unavailable"));
+        assert!(
+            ob::due(c, 0, true, 10).unwrap().is_empty(),
+            "given up for good"
+        );
+    });
 }
