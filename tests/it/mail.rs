@@ -289,6 +289,15 @@ async fn digest_send_delivers_once_with_what_each_reader_may_see(db: Db) {
             .unwrap();
     });
 
+    // Marie reads Grapevine in French.
+    app.with_conn(|c| {
+        use grapevine::db::schema::users;
+        diesel::update(users::table.filter(users::email.eq("marie@example.com")))
+            .set(users::locale.eq(Some("fr")))
+            .execute(c)
+            .unwrap();
+    });
+
     let out = grapevine(&app, Some(port), &["digest", "send", "--period", "daily"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let got = smtp.count_to();
@@ -317,7 +326,13 @@ async fn digest_send_delivers_once_with_what_each_reader_may_see(db: Db) {
             m.unsubscribe
         );
         assert_eq!(m.unsubscribe_post, "List-Unsubscribe=One-Click");
-        assert!(m.subject.contains("daily digest"), "{}", m.subject);
+        if m.to == "marie@example.com" {
+            assert_eq!(m.subject, "Votre résumé Grapevine du jour");
+            assert!(m.text.contains("Nouvelles discussions"), "{}", m.text);
+        } else {
+            assert_eq!(m.subject, "Your Grapevine daily digest");
+            assert!(m.text.contains("New threads"), "{}", m.text);
+        }
         assert!(
             !m.text.contains("Hidden"),
             "no anonymous author: {}",
