@@ -20,6 +20,7 @@ use crate::events::{self, Event, EventKind};
 use crate::i18n;
 use crate::mail::compose::{lang_of, Composer};
 use crate::mail::outbox;
+use crate::models::users::User;
 use crate::state::AppState;
 
 const WORKER: &str = "notifications";
@@ -149,13 +150,17 @@ pub fn process(conn: &mut DbConn, limit: i64, mail: Option<Composer>) -> QueryRe
                 if created == 0 {
                     continue;
                 }
+                let Some(recipient) = crate::models::users::find(conn, user)? else {
+                    continue;
+                };
                 let p = &e.payload;
                 events::append(
                     conn,
                     &events::NewEvent {
                         kind: EventKind::NotificationCreated,
+                        // Only that user may subscribe to this topic.
                         topics: vec![format!("user:{user}")],
-                        readable_by: Role::ALL.to_vec(),
+                        readable_by: vec![recipient.role],
                         payload: serde_json::json!({
                             "user_id": user, "reason": reason, "event_id": e.id, "event_kind": e.kind,
                             "title": p["title"], "url": p["url"],
@@ -163,7 +168,7 @@ pub fn process(conn: &mut DbConn, limit: i64, mail: Option<Composer>) -> QueryRe
                     },
                 )?;
                 if let Some(composer) = mail {
-                    email(conn, composer, e, user, reason)?;
+                    email(conn, composer, e, &recipient, reason)?;
                 }
             }
         }
@@ -197,16 +202,13 @@ fn email(
     conn: &mut DbConn,
     composer: Composer,
     e: &Event,
-    user_id: i64,
+    user: &User,
     reason: &str,
 ) -> QueryResult<()> {
-    let Some(user) = crate::models::users::find(conn, user_id)? else {
+    let Some(kind) = wants(&crate::digest::get(conn, user)?, reason) else {
         return Ok(());
     };
-    let Some(kind) = wants(&crate::digest::get(conn, &user)?, reason) else {
-        return Ok(());
-    };
-    let lang = lang_of(&user);
+    let lang = lang_of(user);
     let p = &e.payload;
     let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
     let title = text(&p["title"]);
@@ -235,7 +237,7 @@ fn email(
     ctx.insert("excerpt", &text(&p["excerpt"]));
     ctx.insert("url", &text(&p["url"]));
     match composer.compose(
-        &user,
+        user,
         "notification",
         &headline,
         ctx,

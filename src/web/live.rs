@@ -22,7 +22,8 @@ pub async fn page(page: Page) -> Result<HttpResponse, AppError> {
     let (recent, cats, followed) = db::run(&page.state.pool, move |c| {
         let recent: Vec<events::Event> = events::recent(c, 300)?
             .into_iter()
-            .filter(|e| e.visible_to(user.role))
+            // The public stream only (not one user's notifications).
+            .filter(|e| e.visible_to(user.role) && e.topics.iter().any(|t| t == "all"))
             .take(50)
             .collect();
         Ok((

@@ -361,6 +361,11 @@ async fn notifications_arrive_on_the_users_own_topic_only(db: Db) {
     assert_eq!(e["data"]["title"], "Ask me anything");
     assert_eq!(e["data"]["user_id"], rep_user.id);
     assert_ne!(e["data"]["user_id"], other_user.id);
+    // Nobody else's Live page lists it: only the public stream is there.
+    let (third, _) = app.signed_in("third@example.com", Role::Rep).await;
+    let (_, html) = app.get_html(&third, "/live").await;
+    let kinds = texts(&html, "li.live-item .kind");
+    assert_eq!(kinds.len(), 2, "the thread and its reply: {kinds:?}");
 }
 
 db_test!(live_page_without_script_lists_what_the_reader_may_see);
