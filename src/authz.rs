@@ -78,15 +78,7 @@ mod tests {
     use super::*;
 
     fn user(role: Role) -> User {
-        User {
-            id: 1,
-            email: "a@b.c".into(),
-            name: "A".into(),
-            role,
-            locale: None,
-            active: true,
-            created_at: chrono::NaiveDateTime::default(),
-        }
+        User::sample(role)
     }
 
     #[test]

@@ -160,30 +160,15 @@ pub fn unsubscribe(conn: &mut DbConn, user_id: i64, kind: &str) -> Result<Option
     let Some(user) = crate::models::users::find(conn, user_id)? else {
         return Ok(None);
     };
-    let off = Some(false);
-    let change = match kind {
-        "digest" => SettingsChange {
-            frequency: Some("off".into()),
-            ..Default::default()
-        },
-        "mentions" => SettingsChange {
-            email_mentions: off,
-            ..Default::default()
-        },
-        "replies" => SettingsChange {
-            email_replies: off,
-            ..Default::default()
-        },
-        "ideas" => SettingsChange {
-            email_ideas: off,
-            ..Default::default()
-        },
-        "follows" => SettingsChange {
-            email_follows: off,
-            ..Default::default()
-        },
+    let mut change = SettingsChange::default();
+    match kind {
+        "digest" => change.frequency = Some("off".into()),
+        "mentions" => change.email_mentions = Some(false),
+        "replies" => change.email_replies = Some(false),
+        "ideas" => change.email_ideas = Some(false),
+        "follows" => change.email_follows = Some(false),
         _ => return Ok(None),
-    };
+    }
     update(conn, &user, &change)?;
     Ok(Some(user))
 }
@@ -193,15 +178,7 @@ mod tests {
     use super::*;
 
     fn user(role: Role) -> User {
-        User {
-            id: 1,
-            email: "a@b.c".into(),
-            name: "A".into(),
-            role,
-            locale: None,
-            active: true,
-            created_at: chrono::NaiveDateTime::default(),
-        }
+        User::sample(role)
     }
 
     #[test]

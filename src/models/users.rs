@@ -33,6 +33,22 @@ pub struct User {
     pub created_at: NaiveDateTime,
 }
 
+impl User {
+    /// A user for unit tests of rules that only look at the role.
+    #[cfg(test)]
+    pub fn sample(role: Role) -> User {
+        User {
+            id: 1,
+            email: "a@b.c".into(),
+            name: "A".into(),
+            role,
+            locale: None,
+            active: true,
+            created_at: NaiveDateTime::default(),
+        }
+    }
+}
+
 impl From<UserRow> for User {
     fn from(r: UserRow) -> Self {
         User {
