@@ -652,6 +652,124 @@ mod bell {
     }
 }
 
+mod email_settings {
+    use super::*;
+
+    browser_test!(browser_sets_digest_reads_notifications_and_unsubscribes);
+
+    async fn browser_sets_digest_reads_notifications_and_unsubscribes(db: Db) {
+        let app = spawn_app(db).await;
+        let (rep, rep_user) = app.api_user("rep@example.com", Role::Rep);
+        let (other, _) = app.api_user("other@example.com", Role::Marketer);
+        let thread = rep
+            .thread("customers", "Buyer changed jobs", "Who knows more?")
+            .await;
+        let browser = Browser::start(390).await;
+        let b = &browser;
+        sign_in(b, &app, "rep@example.com").await;
+
+        // Digest settings through the form.
+        b.client.goto(&app.url("/settings")).await.unwrap();
+        b.wait_for("#digest-form input[name=frequency][value=daily]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        b.client
+            .execute(
+                "document.getElementById('hour').value = '9'; \
+                 document.querySelector('#digest-form input[name=email_follows]').checked = false;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let tz = b.wait_for("#timezone").await;
+        tz.clear().await.unwrap();
+        tz.send_keys("America/Montreal").await.unwrap();
+        b.client
+            .find(Locator::Css("#digest-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_until(
+            Duration::from_secs(5),
+            "the saved settings",
+            || async move {
+                b.client.current_url().await.unwrap().path() == "/settings"
+                    && b.text_of("body").await.contains("saved")
+            },
+        )
+        .await;
+        let saved = app.with_conn(|c| grapevine::digest::get(c, &rep_user).unwrap());
+        assert_eq!(
+            (
+                saved.frequency.as_str(),
+                saved.hour,
+                saved.timezone.as_str(),
+                saved.email_follows
+            ),
+            ("daily", 9, "America/Montreal", false)
+        );
+
+        // A reply lights the bell; the notifications page lists it and
+        // marks it read.
+        other
+            .reply(thread, None, "She moved to our competitor")
+            .await;
+        wait_until(Duration::from_secs(10), "the bell", || async move {
+            b.text_of("#bell-count").await == "1"
+        })
+        .await;
+        b.client
+            .find(Locator::Css("#bell"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.wait_for("#notifications li.live-item").await;
+        assert!(b
+            .text_of("#notifications")
+            .await
+            .contains("Buyer changed jobs"));
+        b.client.goto(&app.url("/forums")).await.unwrap();
+        b.wait_for("#bell").await;
+        wait_until(
+            Duration::from_secs(5),
+            "the bell count cleared",
+            || async move {
+                b.client
+                    .execute(
+                        "return document.getElementById('bell-count').hidden",
+                        vec![],
+                    )
+                    .await
+                    .unwrap()
+                    == serde_json::json!(true)
+            },
+        )
+        .await;
+        browser.close().await;
+
+        // The unsubscribe link works in a browser that never signed in.
+        let token = grapevine::mail::unsubscribe::sign(&[7u8; 64], rep_user.id, "digest");
+        let browser = Browser::start(390).await;
+        let b = &browser;
+        b.client
+            .goto(&app.url(&format!("/unsubscribe?token={token}")))
+            .await
+            .unwrap();
+        assert!(b.text_of("main").await.contains("rep@example.com"));
+        b.wait_for("#unsubscribe").await.click().await.unwrap();
+        b.wait_for("#unsubscribed").await;
+        let saved = app.with_conn(|c| grapevine::digest::get(c, &rep_user).unwrap());
+        assert_eq!(saved.frequency, "off");
+        browser.close().await;
+    }
+}
+
 mod live_page {
     use super::*;
 
