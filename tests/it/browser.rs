@@ -602,62 +602,12 @@ mod live_pages {
     }
 }
 
-mod bell {
-    use super::*;
-
-    browser_test!(browser_bell_count_rises_live);
-
-    async fn browser_bell_count_rises_live(db: Db) {
-        let app = spawn_app(db).await;
-        let (rep, _) = app.api_user("rep@example.com", Role::Rep);
-        let (other, _) = app.api_user("other@example.com", Role::Marketer);
-        let thread = rep
-            .thread("customers", "Who knows this buyer?", "Tell me.")
-            .await;
-        let browser = Browser::start(1024).await;
-        let b = &browser;
-        sign_in(b, &app, "rep@example.com").await;
-        b.client.goto(&app.url("/forums")).await.unwrap();
-        b.wait_for("#bell").await;
-        b.client
-            .execute("window.__noReload = true", vec![])
-            .await
-            .unwrap();
-        other.reply(thread, None, "I met her last year").await;
-        wait_until(Duration::from_secs(10), "the bell to show 1", || async move {
-            b.client
-                .execute(
-                    "var c = document.getElementById('bell-count'); return c.hidden ? '' : c.textContent",
-                    vec![],
-                )
-                .await
-                .unwrap()
-                == serde_json::json!("1")
-        })
-        .await;
-        other.reply(thread, None, "And her boss too").await;
-        wait_until(
-            Duration::from_secs(10),
-            "the bell to show 2",
-            || async move { b.text_of("#bell-count").await == "2" },
-        )
-        .await;
-        let still = b
-            .client
-            .execute("return window.__noReload === true", vec![])
-            .await
-            .unwrap();
-        assert_eq!(still, serde_json::json!(true), "no reload happened");
-        browser.close().await;
-    }
-}
-
 mod email_settings {
     use super::*;
 
-    browser_test!(browser_sets_digest_reads_notifications_and_unsubscribes);
+    browser_test!(browser_sets_digest_sees_the_bell_rise_live_and_unsubscribes);
 
-    async fn browser_sets_digest_reads_notifications_and_unsubscribes(db: Db) {
+    async fn browser_sets_digest_sees_the_bell_rise_live_and_unsubscribes(db: Db) {
         let app = spawn_app(db).await;
         let (rep, rep_user) = app.api_user("rep@example.com", Role::Rep);
         let (other, _) = app.api_user("other@example.com", Role::Marketer);
@@ -715,13 +665,41 @@ mod email_settings {
 
         // A reply lights the bell; the notifications page lists it and
         // marks it read.
+        b.client
+            .execute("window.__noReload = true", vec![])
+            .await
+            .unwrap();
         other
             .reply(thread, None, "She moved to our competitor")
             .await;
-        wait_until(Duration::from_secs(10), "the bell", || async move {
-            b.text_of("#bell-count").await == "1"
+        wait_until(Duration::from_secs(10), "the bell to show 1", || async move {
+            b.client
+                .execute(
+                    "var c = document.getElementById('bell-count'); return c.hidden ? '' : c.textContent",
+                    vec![],
+                )
+                .await
+                .unwrap()
+                == serde_json::json!("1")
         })
         .await;
+        other.reply(thread, None, "And took the budget").await;
+        wait_until(
+            Duration::from_secs(10),
+            "the bell to show 2",
+            || async move { b.text_of("#bell-count").await == "2" },
+        )
+        .await;
+        let still = b
+            .client
+            .execute("return window.__noReload === true", vec![])
+            .await
+            .unwrap();
+        assert_eq!(
+            still,
+            serde_json::json!(true),
+            "the count rose live, no reload"
+        );
         b.client
             .find(Locator::Css("#bell"))
             .await

@@ -75,23 +75,24 @@ impl Smtp {
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start aiosmtpd with {python}: {e}"));
-        let mut smtp = Smtp { child, dir };
-        let deadline = std::time::Instant::now() + Duration::from_secs(20);
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            assert!(
-                smtp.child.try_wait().unwrap().is_none(),
-                "aiosmtpd exited (is port {port} taken?)"
-            );
-            assert!(
-                std::time::Instant::now() < deadline,
-                "aiosmtpd does not listen"
-            );
-            tokio::time::sleep(Duration::from_millis(25)).await;
+        let child = std::sync::Mutex::new(child);
+        let watched = &child;
+        wait_until(
+            Duration::from_secs(20),
+            "aiosmtpd to listen",
+            || async move {
+                let exited = watched.lock().unwrap().try_wait().unwrap();
+                assert!(exited.is_none(), "aiosmtpd exited (is port {port} taken?)");
+                tokio::net::TcpStream::connect(("127.0.0.1", port))
+                    .await
+                    .is_ok()
+            },
+        )
+        .await;
+        Smtp {
+            child: child.into_inner().unwrap(),
+            dir,
         }
-        smtp
     }
 
     /// Every message received so far, parsed.
