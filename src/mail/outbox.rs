@@ -194,13 +194,29 @@ pub async fn deliver(pool: &Pool, mailer: &Mailer, force: bool) -> anyhow::Resul
     }
 }
 
-/// Counts of the outbox by state, for the CLI and tests.
-pub fn counts(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
-    outbox::table
-        .group_by(outbox::state)
-        .select((outbox::state, diesel::dsl::count_star()))
-        .order(outbox::state)
-        .load(conn)
+/// How long sent mail and finished digest claims are kept: long enough to
+/// answer "did they get it?", and claims beyond the two periods a digest
+/// looks back.
+pub const KEEP_DAYS: i64 = 30;
+
+/// Deletes sent mail and digest claims older than `KEEP_DAYS`; failed mail
+/// stays for an operator to see.
+pub fn prune(conn: &mut DbConn) -> QueryResult<usize> {
+    use crate::db::schema::digest_claims;
+    let cutoff = now() - TimeDelta::days(KEEP_DAYS);
+    let mails = diesel::delete(
+        outbox::table
+            .filter(outbox::state.eq("sent"))
+            .filter(outbox::sent_at.lt(cutoff)),
+    )
+    .execute(conn)?;
+    let claims = diesel::delete(
+        digest_claims::table
+            .filter(digest_claims::state.ne("building"))
+            .filter(digest_claims::claimed_at.lt(cutoff)),
+    )
+    .execute(conn)?;
+    Ok(mails + claims)
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! The mail worker inside `serve`: sends due outbox mails every
 //! `send_every`, and runs the digest scheduler every `digest_every` (users
 //! past their hour in their time zone who have not had this period's
-//! digest). Every instance runs it; claims and leases in the database keep
-//! each digest and each mail single.
+//! digest), then prunes old sent mail. Every instance runs it; claims and
+//! leases in the database keep each digest and each mail single.
 
 use std::time::Duration;
 
@@ -35,7 +35,10 @@ pub fn start(state: Data<AppState>, mailer: Mailer, send_every: Duration, digest
                         any_hour: false,
                         dry_run: false,
                     };
-                    send::run(&mut conn, composer, &opts, chrono::Utc::now(), &mut |_| {})
+                    let report =
+                        send::run(&mut conn, composer, &opts, chrono::Utc::now(), &mut |_| {})?;
+                    outbox::prune(&mut conn)?;
+                    Ok(report)
                 })
                 .await;
                 match done {

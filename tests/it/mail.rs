@@ -748,5 +748,15 @@ async fn a_failing_mail_is_retried_then_given_up_with_its_reason(db: Db) {
             ob::due(c, 0, true, 10).unwrap().is_empty(),
             "given up for good"
         );
+        // Pruning keeps failed mail, and sent mail for 30 days.
+        assert_eq!(ob::prune(c).unwrap(), 0);
+        diesel::update(outbox::table.find(id))
+            .set((
+                outbox::state.eq("sent"),
+                outbox::sent_at.eq(Some(grapevine::db::now() - chrono::TimeDelta::days(31))),
+            ))
+            .execute(c)
+            .unwrap();
+        assert_eq!(ob::prune(c).unwrap(), 1);
     });
 }
