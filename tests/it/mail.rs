@@ -223,6 +223,7 @@ smtp_test!(
     mails_wait_while_smtp_is_down_and_go_once_it_is_back,
     two_schedulers_send_each_user_one_digest,
     idea_status_change_notifies_author_and_voters,
+    replies_and_mentions_are_emailed_per_settings,
 );
 
 db_test!(
@@ -759,4 +760,62 @@ async fn a_failing_mail_is_retried_then_given_up_with_its_reason(db: Db) {
             .unwrap();
         assert_eq!(ob::prune(c).unwrap(), 1);
     });
+}
+
+async fn replies_and_mentions_are_emailed_per_settings(db: Db) {
+    let port = free_port();
+    let smtp = Smtp::start(port).await;
+    let app = app_with_secret(db, Some(port)).await;
+    let (author, _) = app.api_user("author@example.com", Role::Rep);
+    let (replier, _) = app.api_user("replier@example.com", Role::Marketer);
+    app.api_user("claire@example.com", Role::Rep);
+    let (follower, follower_user) = app.api_user("follower@example.com", Role::Rep);
+    // The follower follows the category but wants no email for it.
+    let (s, _) = follower
+        .put("/me/follows/category/customers", json!({}))
+        .await;
+    assert_eq!(s, 204);
+    let (s, _) = follower
+        .put("/me/digest", json!({"email_follows": false}))
+        .await;
+    assert_eq!(s, 200);
+    let thread = author
+        .thread("customers", "Clinic wants a trial", "Three sites.")
+        .await;
+    replier
+        .reply(thread, None, "Ask @claire, she knows their buyer.")
+        .await;
+    let smtp_ref = &smtp;
+    wait_until(
+        Duration::from_secs(15),
+        "the reply and mention emails",
+        || async move { smtp_ref.count_to().len() == 2 },
+    )
+    .await;
+    let mails = smtp.messages();
+    let to_author = mails.iter().find(|m| m.to == "author@example.com").unwrap();
+    assert!(
+        to_author.subject.contains("replied") && to_author.subject.contains("Clinic wants a trial"),
+        "{}",
+        to_author.subject
+    );
+    assert!(to_author.text.contains("Ask @claire"), "{}", to_author.text);
+    assert!(to_author.unsubscribe.contains("/unsubscribe?token="));
+    let to_claire = mails.iter().find(|m| m.to == "claire@example.com").unwrap();
+    assert!(
+        to_claire.subject.contains("mentioned you"),
+        "{}",
+        to_claire.subject
+    );
+    // The follower has the in-app notification, and no email queued.
+    let queued: i64 = app.with_conn(|c| {
+        outbox::table
+            .filter(outbox::user_id.eq(follower_user.id))
+            .count()
+            .get_result(c)
+            .unwrap()
+    });
+    assert_eq!(queued, 0);
+    let (_, n) = follower.get("/me/notifications").await;
+    assert!(n["unread"].as_i64().unwrap() >= 1, "{n}");
 }
