@@ -197,6 +197,19 @@ fn wants(settings: &DigestSettings, reason: &str) -> Option<&'static str> {
     }
 }
 
+/// One email per notification, except new posts in what the user follows:
+/// at most one per thread and hour, so a busy thread does not flood the
+/// inbox (the bell still counts every post).
+fn dedup_key(e: &Event, user_id: i64, reason: &str) -> String {
+    match (reason, e.payload["thread_id"].as_i64()) {
+        ("follow", Some(thread)) => format!(
+            "notify:follow:{user_id}:{thread}:{}",
+            e.created_at.format("%Y-%m-%dT%H")
+        ),
+        _ => format!("notify:{}:{user_id}", e.id),
+    }
+}
+
 /// Records the immediate email of a notification, if the user wants it.
 fn email(
     conn: &mut DbConn,
@@ -242,7 +255,7 @@ fn email(
         &headline,
         ctx,
         kind,
-        format!("notify:{}:{}", e.id, user.id),
+        dedup_key(e, user.id, reason),
     ) {
         Ok(mail) => {
             outbox::enqueue(conn, &mail)?;

@@ -779,6 +779,12 @@ async fn replies_and_mentions_are_emailed_per_settings(db: Db) {
         .put("/me/digest", json!({"email_follows": false}))
         .await;
     assert_eq!(s, 200);
+    // Another follows it with emails on.
+    let (watcher, _) = app.api_user("watcher@example.com", Role::Marketer);
+    let (s, _) = watcher
+        .put("/me/follows/category/customers", json!({}))
+        .await;
+    assert_eq!(s, 204);
     let thread = author
         .thread("customers", "Clinic wants a trial", "Three sites.")
         .await;
@@ -788,10 +794,31 @@ async fn replies_and_mentions_are_emailed_per_settings(db: Db) {
     let smtp_ref = &smtp;
     wait_until(
         Duration::from_secs(15),
-        "the reply and mention emails",
-        || async move { smtp_ref.count_to().len() == 2 },
+        "the reply, mention and follow emails",
+        || async move { smtp_ref.count_to().len() == 3 },
     )
     .await;
+    // Two posts in the followed thread: one email per hour they fall in
+    // (one, unless the clock turned the hour between them).
+    let hours: std::collections::BTreeSet<String> = app.with_conn(|c| {
+        use grapevine::db::schema::events;
+        events::table
+            .filter(events::kind.eq_any(["thread.created", "post.created"]))
+            .select(events::created_at)
+            .load::<chrono::NaiveDateTime>(c)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.format("%Y-%m-%dT%H").to_string())
+            .collect()
+    });
+    let follow_keys: Vec<String> = app.with_conn(|c| {
+        outbox::table
+            .filter(outbox::recipient.eq("watcher@example.com"))
+            .select(outbox::dedup_key)
+            .load(c)
+            .unwrap()
+    });
+    assert_eq!(follow_keys.len(), hours.len(), "{follow_keys:?}");
     let mails = smtp.messages();
     let to_author = mails.iter().find(|m| m.to == "author@example.com").unwrap();
     assert!(
