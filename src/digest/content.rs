@@ -95,28 +95,26 @@ impl Candidates {
     // Rows are read as tuples of their selected columns.
     #[allow(clippy::type_complexity)]
     pub fn load(conn: &mut DbConn, horizon: NaiveDateTime) -> QueryResult<Candidates> {
-        let cats: Vec<(i64, String, String, bool)> = categories::table
+        let cats: Vec<(i64, String, String, String, bool)> = categories::table
             .select((
                 categories::id,
+                categories::slug,
                 categories::name,
                 categories::readable_by,
                 categories::archived,
             ))
             .load(conn)?;
         let mut readable: HashMap<Role, Vec<i64>> = HashMap::new();
+        // Category id → (slug, name).
         let mut names: HashMap<i64, (String, String)> = HashMap::new();
-        for (id, name, roles, archived) in &cats {
+        for (id, slug, name, roles, archived) in cats {
             if !archived {
-                for r in roles_from_text(roles) {
-                    readable.entry(r).or_default().push(*id);
+                for r in roles_from_text(&roles) {
+                    readable.entry(r).or_default().push(id);
                 }
             }
-            names.insert(*id, (name.clone(), String::new()));
+            names.insert(id, (slug, name));
         }
-        let slugs: Vec<(i64, String)> = categories::table
-            .select((categories::id, categories::slug))
-            .load(conn)?;
-        let slugs: HashMap<i64, String> = slugs.into_iter().collect();
 
         // Threads with activity in the period, except ideas' own discussion
         // threads (ideas have their own sections).
@@ -175,7 +173,10 @@ impl Candidates {
                         ("thread", id.to_string()),
                         (
                             "category",
-                            slugs.get(&category_id).cloned().unwrap_or_default(),
+                            names
+                                .get(&category_id)
+                                .map(|n| n.0.clone())
+                                .unwrap_or_default(),
                         ),
                     ];
                     follow_keys.extend(l.accounts.iter().map(|a| ("account", a.0.clone())));
@@ -191,7 +192,7 @@ impl Candidates {
                         category_id,
                         category: names
                             .get(&category_id)
-                            .map(|n| n.0.clone())
+                            .map(|n| n.1.clone())
                             .unwrap_or_default(),
                         title,
                         author_id,

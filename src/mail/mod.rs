@@ -57,16 +57,23 @@ impl Mailer {
         let to = to.parse().map_err(|e| format!("recipient {to:?}: {e}"))?;
         let envelope = Envelope::new(Some(from), vec![to]).map_err(|e| e.to_string())?;
         match self {
-            Mailer::Smtp(t) => t
-                .send_raw(&envelope, message)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-            Mailer::Files(t) => t
-                .send_raw(&envelope, message)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
+            Mailer::Smtp(t) => send_with(*t, &envelope, message).await,
+            Mailer::Files(t) => send_with(t, &envelope, message).await,
         }
     }
+}
+
+async fn send_with<T: AsyncTransport + Sync>(
+    transport: &T,
+    envelope: &Envelope,
+    message: &[u8],
+) -> Result<(), String>
+where
+    T::Error: std::fmt::Display,
+{
+    transport
+        .send_raw(envelope, message)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }

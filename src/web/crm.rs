@@ -168,10 +168,13 @@ pub struct AccountForm {
     owner_email: String,
 }
 
-fn account_form_page(
+/// An account or competitor form, blank, filled for editing, or sent back
+/// with its values and the error.
+fn form_page(
     page: &Page,
     status: StatusCode,
-    values: &AccountForm,
+    template: &str,
+    values: &impl serde::Serialize,
     editing: bool,
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -179,7 +182,24 @@ fn account_form_page(
     ctx.insert("values", values);
     ctx.insert("editing", &editing);
     ctx.insert("error", &error);
-    page.render_status(status, "crm/account_form.html", ctx)
+    page.render_status(status, template, ctx)
+}
+
+fn account_form_page(
+    page: &Page,
+    status: StatusCode,
+    values: &AccountForm,
+    editing: bool,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    form_page(
+        page,
+        status,
+        "crm/account_form.html",
+        values,
+        editing,
+        error,
+    )
 }
 
 pub async fn new_account_form(page: Page) -> Result<HttpResponse, AppError> {
@@ -257,11 +277,14 @@ fn competitor_form_page(
     editing: bool,
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let mut ctx = tera::Context::new();
-    ctx.insert("values", values);
-    ctx.insert("editing", &editing);
-    ctx.insert("error", &error);
-    page.render_status(status, "crm/competitor_form.html", ctx)
+    form_page(
+        page,
+        status,
+        "crm/competitor_form.html",
+        values,
+        editing,
+        error,
+    )
 }
 
 pub async fn new_competitor_form(page: Page) -> Result<HttpResponse, AppError> {
