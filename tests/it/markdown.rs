@@ -1,4 +1,4 @@
-//! The Markdown pipeline against the shared corpora: CommonMark conformance
+//! The Markdown pipeline against the test corpora in `tests/data`: CommonMark conformance
 //! before sanitizing, and every XSS payload inert after it.
 
 use std::collections::HashMap;
@@ -7,16 +7,10 @@ use std::path::PathBuf;
 use grapevine::markdown;
 use serde_json::Value;
 
+/// The third-party test data kept in the repository (`tests/data`, each
+/// folder with its source and license).
 pub fn corpora() -> PathBuf {
-    let dir = std::env::var("GRAPEVINE_CORPORA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora"));
-    assert!(
-        dir.is_dir(),
-        "test corpora not found at {} (set GRAPEVINE_CORPORA)",
-        dir.display()
-    );
-    dir
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data")
 }
 
 pub fn xss_payloads() -> Vec<(String, String)> {
