@@ -49,9 +49,26 @@ pub fn can_read_category(user: &User, category: &Category) -> bool {
     user.active && category.readable_by.contains(&user.role)
 }
 
+/// Who may read a piece of content now: the roles its category lists and,
+/// when the content (or the thread holding it) is hidden, only those among
+/// them that moderate. Every channel — pages, API, live feed, replay,
+/// notifications, emails, digests — asks this one rule.
+pub fn audience(category: &Category, hidden: bool) -> Vec<Role> {
+    Role::ALL
+        .into_iter()
+        .filter(|r| category.readable_by.contains(r))
+        .filter(|r| !hidden || *r >= minimum_role(Action::Moderate))
+        .collect()
+}
+
+/// Whether a user is in an audience computed by `audience`.
+pub fn in_audience(user: &User, audience: &[Role]) -> bool {
+    user.active && audience.contains(&user.role)
+}
+
 /// Hidden threads stay visible to moderators only.
 pub fn can_see_thread(user: &User, category: &Category, thread: &ThreadRow) -> bool {
-    can_read_category(user, category) && (!thread.hidden || allows(user, Action::Moderate))
+    in_audience(user, &audience(category, thread.hidden))
 }
 
 /// New threads and replies: not in archived categories, not in locked
@@ -63,9 +80,16 @@ pub fn can_post_in(user: &User, category: &Category, thread: Option<&ThreadRow>)
         && thread.is_none_or(|t| !t.locked || moderator)
 }
 
-/// Authors edit their own posts; marketers and admins edit any.
+/// Authors edit their own posts; marketers and admins edit any. A post a
+/// moderator hid is frozen for its author.
 pub fn can_edit_post(user: &User, post: &PostRow) -> bool {
-    !post.deleted && (post.author_id == user.id || allows(user, Action::Moderate))
+    let moderator = allows(user, Action::Moderate);
+    !post.deleted && (moderator || (post.author_id == user.id && !post.hidden))
+}
+
+/// A deleted post's earlier texts are for moderators only.
+pub fn can_read_history(user: &User, post: &PostRow) -> bool {
+    !post.deleted || allows(user, Action::Moderate)
 }
 
 /// Authors delete their own posts (moderators hide instead).
@@ -93,5 +117,22 @@ mod tests {
         let mut inactive = user(Role::Admin);
         inactive.active = false;
         assert!(!allows(&inactive, Action::ManageUsers));
+    }
+
+    #[test]
+    fn audience_of_hidden_content_is_its_moderating_readers() {
+        let mut c = Category {
+            id: 1,
+            slug: "field".into(),
+            name: "Field".into(),
+            description: String::new(),
+            position: 0,
+            readable_by: Role::ALL.to_vec(),
+            archived: false,
+        };
+        assert_eq!(audience(&c, false), Role::ALL.to_vec());
+        assert_eq!(audience(&c, true), vec![Role::Marketer, Role::Admin]);
+        c.readable_by = vec![Role::Rep, Role::Admin];
+        assert_eq!(audience(&c, true), vec![Role::Admin]);
     }
 }

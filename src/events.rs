@@ -171,3 +171,69 @@ pub fn recent(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Event>> {
         .load::<EventRow>(conn)
         .map(|rows| rows.into_iter().map(Event::from).collect())
 }
+
+/// Narrows what the log says about content whose audience just shrank (a
+/// thread or post hidden, a thread moved, a category's readers narrowed):
+/// every logged event with `topic` keeps only the roles also in `audience`,
+/// so replay can no longer serve it to the others; notifications already
+/// made from those events for users outside the audience are withdrawn, with
+/// their emails not yet sent. Never widens: restoring content does not
+/// re-open what was said while it was hidden. Returns how many events changed.
+pub fn restrict(conn: &mut DbConn, topic: &str, audience: &[Role]) -> QueryResult<usize> {
+    use crate::db::schema::{notifications, outbox, users};
+    let pattern = format!("%\"{}\"%", crate::db::like_escape(topic));
+    let logged: Vec<(i64, String)> = events::table
+        .filter(events::topics.like(&pattern).escape('\\'))
+        .select((events::id, events::readable_by))
+        .load(conn)?;
+    let mut changed: std::collections::BTreeMap<String, Vec<i64>> = Default::default();
+    for (id, roles) in logged {
+        let before = crate::models::categories::roles_from_text(&roles);
+        let after: Vec<Role> = before
+            .iter()
+            .copied()
+            .filter(|r| audience.contains(r))
+            .collect();
+        if after.len() != before.len() {
+            let text: Vec<&str> = after.iter().map(|r| r.as_str()).collect();
+            changed.entry(text.join(",")).or_default().push(id);
+        }
+    }
+    let mut count = 0;
+    let outside: Vec<&str> = Role::ALL
+        .iter()
+        .filter(|r| !audience.contains(r))
+        .map(|r| r.as_str())
+        .collect();
+    for (roles, ids) in changed {
+        for chunk in ids.chunks(500) {
+            count += diesel::update(events::table.filter(events::id.eq_any(chunk)))
+                .set(events::readable_by.eq(&roles))
+                .execute(conn)?;
+            let gone: Vec<(i64, i64, i64)> = notifications::table
+                .inner_join(users::table.on(users::id.eq(notifications::user_id)))
+                .filter(notifications::event_id.eq_any(chunk))
+                .filter(users::role.eq_any(&outside))
+                .select((
+                    notifications::id,
+                    notifications::event_id,
+                    notifications::user_id,
+                ))
+                .load(conn)?;
+            let ids: Vec<i64> = gone.iter().map(|g| g.0).collect();
+            let keys: Vec<String> = gone
+                .iter()
+                .map(|(_, e, u)| format!("notify:{e}:{u}"))
+                .collect();
+            diesel::delete(notifications::table.filter(notifications::id.eq_any(&ids)))
+                .execute(conn)?;
+            diesel::delete(
+                outbox::table
+                    .filter(outbox::dedup_key.eq_any(&keys))
+                    .filter(outbox::state.eq("pending")),
+            )
+            .execute(conn)?;
+        }
+    }
+    Ok(count)
+}

@@ -122,6 +122,15 @@ fn system_user(conn: &mut DbConn) -> Result<i64, AppError> {
     Ok(user.id)
 }
 
+/// The idea box is the "ideas" category: whoever may not read that category
+/// finds no idea box at all (404), on every channel.
+pub fn idea_box(
+    conn: &mut DbConn,
+    user: &User,
+) -> Result<crate::models::categories::Category, AppError> {
+    crate::forum::readable_category(conn, user, "ideas")
+}
+
 fn author_visible(viewer: &User, idea: &IdeaRow) -> bool {
     !idea.anonymous || viewer.role == Role::Admin
 }
@@ -163,18 +172,23 @@ fn idea_links(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, thread
     Ok(map)
 }
 
+/// Appends an idea event for the idea box's readers.
 fn event(
     conn: &mut DbConn,
     kind: EventKind,
     links: &threads::Links,
     payload: serde_json::Value,
 ) -> QueryResult<i64> {
+    let readable_by = match categories::find_by_slug(conn, "ideas")? {
+        Some(c) => authz::audience(&c, false),
+        None => Vec::new(),
+    };
     events::append(
         conn,
         &NewEvent {
             kind,
             topics: topics(links),
-            readable_by: Role::ALL.to_vec(),
+            readable_by,
             payload,
         },
     )
@@ -187,7 +201,7 @@ pub fn create(conn: &mut DbConn, author: &User, input: &NewIdea) -> Result<IdeaR
             input.body.as_str(),
             &crate::forum::resolve_mentions(conn, input.body.as_str())?,
         );
-        let category = categories::find_by_slug(conn, "ideas")?.ok_or(AppError::NotFound)?;
+        let category = idea_box(conn, author)?;
         let system = system_user(conn)?;
         let thread = threads::insert(
             conn,
@@ -275,6 +289,7 @@ fn count_votes(conn: &mut DbConn, id: i64) -> QueryResult<i64> {
 /// once. Returns the new count.
 pub fn vote(conn: &mut DbConn, user: &User, id: i64, on: bool) -> Result<i64, AppError> {
     crate::db::write_tx(conn, |conn| {
+        idea_box(conn, user)?;
         let idea = find_row(conn, id)?;
         if let Some(target) = idea.merged_into {
             return Err(AppError::conflict(
@@ -346,6 +361,7 @@ pub fn set_status(
         None => None,
     };
     crate::db::write_tx(conn, |conn| {
+        idea_box(conn, user)?;
         let idea = find_row(conn, id)?;
         let html = response
             .as_ref()
@@ -387,6 +403,7 @@ pub fn merge(conn: &mut DbConn, user: &User, from: i64, into: i64) -> Result<(),
         ));
     }
     crate::db::write_tx(conn, |conn| {
+        idea_box(conn, user)?;
         let a = find_row(conn, from)?;
         let b = find_row(conn, into)?;
         if a.merged_into.is_some() || b.merged_into.is_some() {
@@ -552,7 +569,11 @@ fn assemble(conn: &mut DbConn, viewer: &User, rows: Vec<IdeaRow>) -> QueryResult
 /// Ideas (not merged away), filtered and sorted: `top` (votes), `new`,
 /// `trending` (decayed votes, see `TRENDING_HALF_LIFE_DAYS`) or `impact`
 /// (distinct linked accounts, then votes).
+/// Ideas the viewer may see: none when the idea box is closed to them.
 pub fn list(conn: &mut DbConn, viewer: &User, f: &Filter) -> Result<Vec<Idea>, AppError> {
+    if idea_box(conn, viewer).is_err() {
+        return Ok(Vec::new());
+    }
     let mut q = ideas::table
         .filter(ideas::merged_into.is_null())
         .select(IdeaRow::as_select())
@@ -632,6 +653,7 @@ pub fn list(conn: &mut DbConn, viewer: &User, f: &Filter) -> Result<Vec<Idea>, A
 
 /// One idea with its timeline of statuses and answers.
 pub fn get(conn: &mut DbConn, viewer: &User, id: i64) -> Result<Idea, AppError> {
+    idea_box(conn, viewer)?;
     let row = find_row(conn, id)?;
     let mut idea = assemble(conn, viewer, vec![row])?
         .pop()
@@ -667,9 +689,11 @@ pub fn get(conn: &mut DbConn, viewer: &User, id: i64) -> Result<Idea, AppError> 
 /// Open ideas whose titles share words with `title`, most shared first.
 pub fn similar(
     conn: &mut DbConn,
+    viewer: &User,
     title: &str,
     limit: usize,
-) -> QueryResult<Vec<(i64, String, String)>> {
+) -> Result<Vec<(i64, String, String)>, AppError> {
+    idea_box(conn, viewer)?;
     let words = |s: &str| -> HashSet<String> {
         s.to_lowercase()
             .split(|c: char| !c.is_alphanumeric())

@@ -114,6 +114,64 @@ pub fn parse_category(input: &CategoryIn, archived: bool) -> Result<CategoryInpu
     })
 }
 
+/// What `PATCH /categories/{slug}` may change; absent fields stay.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryPatch {
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Roles that may read; admins always may.
+    #[serde(default)]
+    pub readable_by: Option<Vec<String>>,
+    #[serde(default)]
+    pub position: Option<i32>,
+    #[serde(default)]
+    pub archived: Option<bool>,
+}
+
+/// Changes a category (admins); a narrowed `readable_by` takes effect at
+/// once everywhere.
+#[utoipa::path(patch, path = "/api/v1/categories/{slug}", request_body = CategoryPatch,
+    params(("slug" = String, Path, description = "The category's slug")),
+    responses(
+    (status = 200, body = CategoryOut), (status = 403, body = crate::error::ErrorBody),
+    (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+    (status = 422, body = crate::error::ErrorBody)))]
+pub async fn update_category(
+    state: web::Data<AppState>,
+    CurrentUser(user): CurrentUser,
+    slug: web::Path<String>,
+    body: Json<CategoryPatch>,
+) -> Result<Json<CategoryOut>, AppError> {
+    authz::require(&user, Action::ManageCategories)?;
+    let slug = slug.into_inner();
+    let patch = body.into_inner();
+    let updated = db::run(&state.pool, move |c| {
+        let current = categories::find_by_slug(c, &slug)?.ok_or(AppError::NotFound)?;
+        let merged = CategoryIn {
+            slug: patch.slug.unwrap_or(current.slug),
+            name: patch.name.unwrap_or(current.name),
+            description: Some(patch.description.unwrap_or(current.description)),
+            readable_by: Some(patch.readable_by.unwrap_or_else(|| {
+                current
+                    .readable_by
+                    .iter()
+                    .map(|r| r.as_str().to_string())
+                    .collect()
+            })),
+            position: Some(patch.position.unwrap_or(current.position)),
+        };
+        let input = parse_category(&merged, patch.archived.unwrap_or(current.archived))?;
+        forum::update_category(c, current.id, &input)
+    })
+    .await?;
+    Ok(Json(category_out(updated, &user)))
+}
+
 /// Creates a category (admins).
 #[utoipa::path(post, path = "/api/v1/categories", request_body = CategoryIn, responses(
     (status = 201, body = CategoryOut), (status = 403, body = crate::error::ErrorBody),
@@ -470,8 +528,7 @@ pub async fn revisions(
 ) -> Result<Json<Vec<RevisionOut>>, AppError> {
     let id = id.into_inner();
     let list: Vec<Revision> = db::run(&state.pool, move |c| {
-        forum::visible_post(c, &user, id)?;
-        Ok(posts::revisions(c, id)?)
+        Ok(forum::post_history(c, &user, id)?.1)
     })
     .await?;
     Ok(Json(

@@ -99,7 +99,11 @@ pub async fn list(
         competitor: q.competitor,
         tag: q.tag,
     };
-    let all = db::run(&state.pool, move |c| ideas::list(c, &user, &filter)).await?;
+    let all = db::run(&state.pool, move |c| {
+        ideas::idea_box(c, &user)?;
+        ideas::list(c, &user, &filter)
+    })
+    .await?;
     let start = (page as usize - 1) * PAGE_SIZE;
     let more = all.len() > start + PAGE_SIZE;
     Ok(Json(IdeaPage {
@@ -217,11 +221,11 @@ pub struct SimilarIdea {
 #[utoipa::path(get, path = "/api/v1/ideas/similar", params(SimilarQuery), responses((status = 200, body = [SimilarIdea])))]
 pub async fn similar(
     state: web::Data<AppState>,
-    _user: CurrentUser,
+    CurrentUser(user): CurrentUser,
     q: web::Query<SimilarQuery>,
 ) -> Result<Json<Vec<SimilarIdea>>, AppError> {
     let title = q.into_inner().title;
-    let rows = db::run(&state.pool, move |c| Ok(ideas::similar(c, &title, 5)?)).await?;
+    let rows = db::run(&state.pool, move |c| ideas::similar(c, &user, &title, 5)).await?;
     Ok(Json(
         rows.into_iter()
             .map(|(id, title, status)| SimilarIdea { id, title, status })

@@ -18,7 +18,7 @@ use crate::error::{AppError, ErrorBody, ErrorDetail};
     info(title = "Grapevine API", description = "Field intelligence: forums, ideas, CRM links."),
     paths(
         health::healthz, me::me, me::get_digest, me::put_digest, me::notifications, me::notifications_read, openapi_json,
-        forum::list_categories, forum::create_category, forum::create_thread, forum::list_threads,
+        forum::list_categories, forum::create_category, forum::update_category, forum::create_thread, forum::list_threads,
         forum::get_thread, forum::create_post, forum::edit_post, forum::delete_post, forum::revisions,
         forum::moderate_thread, forum::moderate_post,
         crm::put_account, crm::get_account, crm::search_accounts, crm::account_intel,
@@ -95,6 +95,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route("/ideas/{id}/merge", web::post().to(ideas::merge))
                     .route("/categories", web::get().to(forum::list_categories))
                     .route("/categories", web::post().to(forum::create_category))
+                    .route(
+                        "/categories/{slug}",
+                        web::patch().to(forum::update_category),
+                    )
                     .route("/threads", web::post().to(forum::create_thread))
                     .route("/threads", web::get().to(forum::list_threads))
                     .route("/threads/{id}", web::get().to(forum::get_thread))

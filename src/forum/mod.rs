@@ -75,6 +75,33 @@ pub fn readable_category(conn: &mut DbConn, user: &User, slug: &str) -> Result<C
         .ok_or(AppError::NotFound)
 }
 
+/// Changes a category. A narrowed `readable_by` takes effect at once
+/// everywhere: pages and the API read the category per request, and what
+/// the event log holds of it (and of the idea box, when it is the ideas
+/// category) is withdrawn from the roles that lost it.
+pub fn update_category(
+    conn: &mut DbConn,
+    id: i64,
+    input: &categories::CategoryInput,
+) -> Result<Category, AppError> {
+    crate::db::write_tx(conn, |conn| {
+        let before = categories::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let after = categories::update(conn, id, input)?;
+        if before
+            .readable_by
+            .iter()
+            .any(|r| !after.readable_by.contains(r))
+        {
+            let audience = authz::audience(&after, false);
+            events::restrict(conn, &format!("category:{}", before.slug), &audience)?;
+            if before.slug == "ideas" {
+                events::restrict(conn, "ideas", &audience)?;
+            }
+        }
+        Ok(after)
+    })
+}
+
 /// A thread and its category, if the user may see it; 404 otherwise.
 pub fn visible_thread(
     conn: &mut DbConn,
@@ -113,6 +140,21 @@ pub fn visible_post(
         return Err(AppError::NotFound);
     }
     Ok((post, thread, category))
+}
+
+/// A post's earlier texts, newest first, if the user may read them: a
+/// deleted post's history is for moderators only.
+pub fn post_history(
+    conn: &mut DbConn,
+    user: &User,
+    id: i64,
+) -> Result<(PostRow, Vec<posts::Revision>), AppError> {
+    let (post, _, _) = visible_post(conn, user, id)?;
+    if !authz::can_read_history(user, &post) {
+        return Err(AppError::NotFound);
+    }
+    let list = posts::revisions(conn, id)?;
+    Ok((post, list))
 }
 
 /// A thread as readers get it: the thread, its category, every post in
@@ -186,10 +228,13 @@ fn post_payload(
     })
 }
 
+/// Appends an event about content in `category`, for its audience now
+/// (`hidden`: the thread or post is hidden).
 fn append(
     conn: &mut DbConn,
     kind: EventKind,
     category: &Category,
+    hidden: bool,
     topics: Vec<String>,
     payload: serde_json::Value,
 ) -> QueryResult<i64> {
@@ -198,10 +243,16 @@ fn append(
         &NewEvent {
             kind,
             topics,
-            readable_by: category.readable_by.clone(),
+            readable_by: authz::audience(category, hidden),
             payload,
         },
     )
+}
+
+/// The topic naming one post in the log, so a post hidden later can have
+/// what was said of it withdrawn (`events::restrict`).
+fn post_topic(post_id: i64) -> String {
+    format!("post:{post_id}")
 }
 
 /// Creates a thread with its opening post, tags and event.
@@ -248,7 +299,15 @@ pub fn create_thread(
         let mut topics = thread_topics(&category, thread.id);
         topics.extend(links.topics());
         topics.extend(input.tags.as_slice().iter().map(|t| format!("tag:{t}")));
-        append(conn, EventKind::ThreadCreated, &category, topics, payload)?;
+        topics.push(post_topic(post.id));
+        append(
+            conn,
+            EventKind::ThreadCreated,
+            &category,
+            false,
+            topics,
+            payload,
+        )?;
         Ok((thread, post))
     })
 }
@@ -291,8 +350,16 @@ pub fn reply(
         let payload = post_payload(&thread, &category, &post, author, &mentions);
         let mut payload = payload;
         payload["parent_author_id"] = json!(parent.author_id);
-        let topics = linked_topics(conn, &category, thread.id)?;
-        append(conn, EventKind::PostCreated, &category, topics, payload)?;
+        let mut topics = linked_topics(conn, &category, thread.id)?;
+        topics.push(post_topic(post.id));
+        append(
+            conn,
+            EventKind::PostCreated,
+            &category,
+            thread.hidden,
+            topics,
+            payload,
+        )?;
         Ok(post)
     })
 }
@@ -320,8 +387,17 @@ pub fn edit_post(
         }
         let mut payload = post_payload(&thread, &category, &edited, editor, &mentions);
         payload["editor"] = author_json(editor);
-        let topics = linked_topics(conn, &category, thread.id)?;
-        append(conn, EventKind::PostEdited, &category, topics, payload)?;
+        let mut topics = linked_topics(conn, &category, thread.id)?;
+        topics.push(post_topic(post.id));
+        let hidden = thread.hidden || post.hidden;
+        append(
+            conn,
+            EventKind::PostEdited,
+            &category,
+            hidden,
+            topics,
+            payload,
+        )?;
         Ok(edited)
     })
 }
@@ -340,8 +416,17 @@ pub fn delete_post(conn: &mut DbConn, user: &User, post_id: i64) -> Result<(), A
             threads::touch(conn, thread.id)?;
         }
         let payload = json!({"thread_id": thread.id, "post_id": post.id, "title": thread.title});
-        let topics = linked_topics(conn, &category, thread.id)?;
-        append(conn, EventKind::PostDeleted, &category, topics, payload)?;
+        let mut topics = linked_topics(conn, &category, thread.id)?;
+        topics.push(post_topic(post.id));
+        let hidden = thread.hidden || post.hidden;
+        append(
+            conn,
+            EventKind::PostDeleted,
+            &category,
+            hidden,
+            topics,
+            payload,
+        )?;
         Ok(())
     })
 }
@@ -431,8 +516,12 @@ pub fn moderate_thread(
         }
         threads::set_flags(conn, thread.id, pinned, locked, hidden, target.id)?;
         audit::record(conn, user.id, action.name(), "thread", thread.id, &detail)?;
+        // What was said of the thread before is withdrawn from whoever may
+        // no longer read it (hidden, or moved somewhere narrower).
+        let now_readable = authz::audience(&target, hidden);
+        events::restrict(conn, &format!("thread:{}", thread.id), &now_readable)?;
         // Readers of both the old and the new category hear about a move.
-        let mut readable_by = target.readable_by.clone();
+        let mut readable_by = now_readable;
         readable_by.retain(|r| category.readable_by.contains(r));
         let mut topics = thread_topics(&target, thread.id);
         if target.id != category.id {
@@ -469,10 +558,15 @@ pub fn moderate_post(
         threads::touch(conn, thread.id)?;
         let action = if hide { "post.hide" } else { "post.unhide" };
         audit::record(conn, user.id, action, "post", post.id, "")?;
+        if hide {
+            let audience = authz::audience(&category, true);
+            events::restrict(conn, &post_topic(post.id), &audience)?;
+        }
         append(
             conn,
             EventKind::ThreadModerated,
             &category,
+            thread.hidden,
             thread_topics(&category, thread.id),
             json!({"thread_id": thread.id, "post_id": post.id, "action": action, "moderator": author_json(user)}),
         )?;

@@ -251,7 +251,7 @@ pub async fn update_category(
     let result = match form.input() {
         Ok(input) => {
             db::run(&page.state.pool, move |c| {
-                crate::models::categories::update(c, id, &input)
+                crate::forum::update_category(c, id, &input)
             })
             .await
         }

@@ -540,11 +540,8 @@ pub async fn delete(
 pub async fn history(page: Page, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let user = page.user()?.clone();
     let id = id.into_inner();
-    let (post, list) = db::run(&page.state.pool, move |c| {
-        let (post, _, _) = forum::visible_post(c, &user, id)?;
-        Ok((post, posts::revisions(c, id)?))
-    })
-    .await?;
+    let (post, list) =
+        db::run(&page.state.pool, move |c| forum::post_history(c, &user, id)).await?;
     let mut ctx = tera::Context::new();
     ctx.insert("post", &post);
     ctx.insert("revisions", &list);

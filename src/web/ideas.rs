@@ -33,7 +33,11 @@ pub async fn list(page: Page, q: web::Query<ListQuery>) -> Result<HttpResponse, 
         status: status.clone(),
         ..Default::default()
     };
-    let items = db::run(&page.state.pool, move |c| ideas::list(c, &user, &filter)).await?;
+    let items = db::run(&page.state.pool, move |c| {
+        ideas::idea_box(c, &user)?;
+        ideas::list(c, &user, &filter)
+    })
+    .await?;
     let mut ctx = tera::Context::new();
     ctx.insert("ideas", &items.into_iter().take(100).collect::<Vec<_>>());
     ctx.insert("sort", &sort);
@@ -65,7 +69,11 @@ async fn form_page(
     errors: serde_json::Map<String, serde_json::Value>,
 ) -> Result<HttpResponse, AppError> {
     let title = values.title.clone();
-    let similar = db::run(&page.state.pool, move |c| Ok(ideas::similar(c, &title, 5)?)).await?;
+    let user = page.user()?.clone();
+    let similar = db::run(&page.state.pool, move |c| {
+        ideas::similar(c, &user, &title, 5)
+    })
+    .await?;
     let mut ctx = tera::Context::new();
     ctx.insert("values", values);
     ctx.insert("errors", &errors);
@@ -208,6 +216,7 @@ pub async fn merge(
 pub async fn roadmap(page: Page) -> Result<HttpResponse, AppError> {
     let user = page.user()?.clone();
     let columns = db::run(&page.state.pool, move |c| {
+        ideas::idea_box(c, &user)?;
         let mut out = Vec::new();
         for status in ["planned", "in_progress", "done"] {
             let filter = Filter {

@@ -107,8 +107,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// A local path to return to after signing in; anything else goes home.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+    // Parsed as a browser would (WHATWG: tabs and newlines dropped,
+    // backslashes as slashes, leading spaces trimmed, dot segments
+    // resolved), then kept only if it stays on this origin and cannot be
+    // read as another host (`//host`).
+    static BASE: std::sync::LazyLock<url::Url> =
+        std::sync::LazyLock::new(|| url::Url::parse("http://grapevine.invalid/").expect("valid"));
+    let Some(raw) = next.filter(|n| n.starts_with('/')) else {
+        return "/".to_string();
+    };
+    match BASE.join(raw) {
+        Ok(u) if u.origin() == BASE.origin() => {
+            let local = &u[url::Position::BeforePath..];
+            if local.starts_with("//") || local.contains('\\') {
+                "/".to_string()
+            } else {
+                local.to_string()
+            }
+        }
         _ => "/".to_string(),
     }
 }
@@ -136,5 +152,31 @@ mod tests {
         assert_eq!(super::safe_next(Some("//evil.example")), "/");
         assert_eq!(super::safe_next(Some("https://evil.example")), "/");
         assert_eq!(super::safe_next(None), "/");
+        assert_eq!(super::safe_next(Some("/t/5?x=1#p3")), "/t/5?x=1#p3");
+        // WHATWG tricks a browser would follow off-site.
+        for trick in [
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            " //evil.example",
+            "/.//evil.example",
+            "/./\\evil.example",
+            "/%2e//evil.example",
+            "/..//evil.example",
+        ] {
+            let kept = super::safe_next(Some(trick));
+            assert!(
+                !kept.starts_with("//") && !kept.contains('\\') && !kept.contains('\t'),
+                "{trick:?} → {kept:?}"
+            );
+            let url = url::Url::parse("http://here.example/")
+                .unwrap()
+                .join(&kept)
+                .unwrap();
+            assert_eq!(url.host_str(), Some("here.example"), "{trick:?} → {kept:?}");
+        }
     }
 }

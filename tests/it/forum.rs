@@ -736,9 +736,15 @@ async fn writes_append_events_in_their_transaction(db: Db) {
     );
     assert!(all.windows(2).all(|w| w[0].id < w[1].id));
     let created = &all[0];
+    let opening = created.payload["post_id"].as_i64().unwrap();
     assert_eq!(
         created.topics,
-        ["all", "category:competitors", &format!("thread:{id}")]
+        [
+            "all",
+            "category:competitors",
+            &format!("thread:{id}"),
+            &format!("post:{opening}")
+        ]
     );
     assert_eq!(created.payload["title"], "Globex brochure");
     assert_eq!(created.payload["author"]["name"], "User rep@example.com");

@@ -10,10 +10,10 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::helpers::*;
 
-type Ws =
+pub type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(app: &TestApp, api: &Api) -> Ws {
+pub async fn connect(app: &TestApp, api: &Api) -> Ws {
     let url = app.address.replace("http://", "ws://") + "/api/v1/live";
     let mut req = url.into_client_request().unwrap();
     req.headers_mut().insert(
@@ -26,7 +26,7 @@ async fn connect(app: &TestApp, api: &Api) -> Ws {
         .0
 }
 
-async fn subscribe(ws: &mut Ws, topics: &[&str], since: Option<i64>) {
+pub async fn subscribe(ws: &mut Ws, topics: &[&str], since: Option<i64>) {
     let mut msg = json!({"type": "subscribe", "topics": topics});
     if let Some(s) = since {
         msg["since"] = json!(s);
@@ -38,7 +38,7 @@ async fn subscribe(ws: &mut Ws, topics: &[&str], since: Option<i64>) {
 
 /// Subscribes from the start of the log and waits for `caught_up`, so the
 /// subscription is known to be in place before the test writes.
-async fn subscribe_ready(ws: &mut Ws, topics: &[&str]) {
+pub async fn subscribe_ready(ws: &mut Ws, topics: &[&str]) {
     subscribe(ws, topics, Some(0)).await;
     until(ws, Duration::from_secs(2), "caught_up", |v| {
         v["type"] == "caught_up"
@@ -47,7 +47,7 @@ async fn subscribe_ready(ws: &mut Ws, topics: &[&str]) {
 }
 
 /// The next JSON frame, or None if nothing comes before the deadline.
-async fn next(ws: &mut Ws, within: Duration) -> Option<Value> {
+pub async fn next(ws: &mut Ws, within: Duration) -> Option<Value> {
     let deadline = Instant::now() + within;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -61,7 +61,12 @@ async fn next(ws: &mut Ws, within: Duration) -> Option<Value> {
 }
 
 /// Frames until one matches, within the deadline.
-async fn until(ws: &mut Ws, within: Duration, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+pub async fn until(
+    ws: &mut Ws,
+    within: Duration,
+    what: &str,
+    pred: impl Fn(&Value) -> bool,
+) -> Value {
     let deadline = Instant::now() + within;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());

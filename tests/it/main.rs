@@ -14,3 +14,4 @@ mod ideas;
 mod live;
 mod mail;
 mod markdown;
+mod visibility;
