@@ -238,6 +238,7 @@ fn run(url: &str, users: usize, posts: usize) -> String {
         smtp_url: None,
         mail_from: "grapevine@example.com".into(),
         secret_key: vec![3u8; 64],
+        trusted_proxies: Vec::new(),
     };
     let tera = grapevine::assets::build_tera().unwrap();
     let composer = Composer {

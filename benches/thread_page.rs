@@ -28,6 +28,7 @@ fn spawn_grapevine(database_url: String, dir: &std::path::Path) -> u16 {
         smtp_url: None,
         mail_from: "grapevine@localhost".into(),
         secret_key: vec![9u8; 64],
+        trusted_proxies: Vec::new(),
     };
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {

@@ -49,6 +49,9 @@ pub fn build_tera() -> anyhow::Result<tera::Tera> {
     tera.add_raw_templates(files)
         .map_err(|e| anyhow::anyhow!("template error: {e:?}"))?;
     tera.autoescape_on(vec![".html", ".txt.html"]);
+    // Control characters never reach a page: the thread page's cache uses
+    // them as placeholders, so content must not be able to produce them.
+    tera.set_escape_fn(|s| tera::escape_html(&crate::markdown::without_controls(s)));
     tera.register_function(
         "t",
         fluent_templates::FluentLoader::new(&*crate::i18n::LOCALES)

@@ -18,6 +18,8 @@ pub struct Settings {
     pub mail_from: String,
     /// At least 64 bytes; sessions and signed links derive their keys from it.
     pub secret_key: Vec<u8>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -64,6 +66,8 @@ impl Settings {
             Some(k) => stretch(k.as_bytes()),
             None => load_or_create_secret(&data_dir)?,
         };
+        let trusted_proxies =
+            parse_trusted_proxies(&var("GRAPEVINE_TRUSTED_PROXIES").unwrap_or_default())?;
         Ok(Settings {
             data_dir,
             database_url,
@@ -72,12 +76,38 @@ impl Settings {
             smtp_url,
             mail_from,
             secret_key,
+            trusted_proxies,
         })
     }
 
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
     }
+}
+
+/// `GRAPEVINE_TRUSTED_PROXIES`: comma-separated CIDRs or addresses. A
+/// range that holds every address would let anyone claim any address.
+pub fn parse_trusted_proxies(text: &str) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            let net = t
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| t.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    anyhow::anyhow!(
+                        "GRAPEVINE_TRUSTED_PROXIES: {t:?} is not an address or CIDR like 10.0.0.0/8"
+                    )
+                })?;
+            if net.prefix_len() == 0 {
+                anyhow::bail!(
+                    "GRAPEVINE_TRUSTED_PROXIES: {t:?} would trust every address; name your proxies"
+                );
+            }
+            Ok(net)
+        })
+        .collect()
 }
 
 pub fn parse_base_url(u: &str) -> anyhow::Result<String> {
@@ -153,6 +183,16 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trusted_proxies_are_cidrs_but_never_everything() {
+        let nets = parse_trusted_proxies("10.0.0.0/8, 127.0.0.1,::1").unwrap();
+        assert_eq!(nets.len(), 3);
+        assert!(parse_trusted_proxies("").unwrap().is_empty());
+        for bad in ["0.0.0.0/0", "::/0", "10.0.0.0/33", "proxy.local"] {
+            assert!(parse_trusted_proxies(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn base_url_must_be_http() {

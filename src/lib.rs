@@ -6,11 +6,13 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+pub mod access_log;
 pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod authz;
 pub mod cli;
+pub mod client_addr;
 pub mod config;
 pub mod crm;
 pub mod db;
@@ -28,6 +30,7 @@ pub mod models;
 pub mod notify;
 pub mod startup;
 pub mod state;
+pub mod text_guard;
 pub mod web;
 
 /// Logs to stderr, filtered by RUST_LOG (default `info`).

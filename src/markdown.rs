@@ -24,9 +24,22 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
-/// Sanitizes HTML with Grapevine's allowlist (exposed for tests).
+/// Sanitizes HTML with Grapevine's allowlist (exposed for tests). Character
+/// references such as `&#1;` decode to control characters: they are
+/// replaced, so no content can forge the page cache's placeholders.
 pub fn sanitize(html: &str) -> String {
-    CLEANER.clean(html).to_string()
+    without_controls(&CLEANER.clean(html).to_string()).into_owned()
+}
+
+/// `text` with every C0 control character but tab, line feed and carriage
+/// return (and DEL) replaced by U+FFFD.
+pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}';
+    if text.contains(bad) {
+        text.replace(bad, "\u{fffd}").into()
+    } else {
+        text.into()
+    }
 }
 
 fn options() -> Options {

@@ -127,7 +127,7 @@ impl Application {
                         .build(),
                 )
                 .wrap(Compress::default())
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<crate::access_log::AccessLog>::new())
                 .route("/healthz", web::get().to(api::health::healthz))
                 .route("/static/{path:.*}", web::get().to(assets::serve_static))
                 .configure(api::routes)

@@ -124,6 +124,7 @@ pub fn linked_threads(
     if page < 1 {
         return Err(AppError::invalid("invalid_page", "page starts at 1"));
     }
+    let page = page.min(crate::text_guard::MAX_PAGE);
     let readable = categories::readable_by(conn, user.role)?;
     let tag = match &q.tag {
         Some(t) => Tags::parse(&[t])

@@ -372,6 +372,7 @@ pub async fn list_threads(
     if page < 1 {
         return Err(AppError::invalid("invalid_page", "page starts at 1"));
     }
+    let page = page.min(crate::text_guard::MAX_PAGE);
     let (items, more) = db::run(&state.pool, move |c| {
         let readable = categories::readable_by(c, user.role)?;
         let category = match &q.category {

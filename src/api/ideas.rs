@@ -92,6 +92,7 @@ pub async fn list(
     if page < 1 {
         return Err(AppError::invalid("invalid_page", "page starts at 1"));
     }
+    let page = page.min(crate::text_guard::MAX_PAGE);
     let filter = Filter {
         sort: q.sort.unwrap_or_default(),
         status: q.status.filter(|s| !s.is_empty()),

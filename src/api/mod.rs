@@ -58,6 +58,9 @@ async fn not_found() -> Result<HttpResponse, AppError> {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api")
+            .wrap(actix_web::middleware::from_fn(
+                crate::text_guard::reject_nul,
+            ))
             .service(
                 web::scope("/v1")
                     .route("/openapi.json", web::get().to(openapi_json))

@@ -61,11 +61,17 @@ pub fn stamp(fragment: &str, csrf: &str, last_read: Option<i64>, since: i64) -> 
     while let Some(start) = rest.find('\u{1}') {
         out.push_str(&rest[..start]);
         let tail = &rest[start + 1..];
-        let Some(end) = tail.find('\u{2}') else {
+        // Only a well-formed placeholder is replaced; anything else is kept
+        // as it is, so a stray byte can never swallow the rest of a page.
+        let token = tail
+            .find('\u{2}')
+            .map(|end| &tail[..end])
+            .filter(|t| t.len() <= 20 && !t.contains('\u{1}'));
+        let Some(token) = token else {
+            out.push('\u{fffd}');
             rest = tail;
             continue;
         };
-        let token = &tail[..end];
         if token == "C" {
             out.push_str(csrf);
         } else if token == "E" {
@@ -74,8 +80,12 @@ pub fn stamp(fragment: &str, csrf: &str, last_read: Option<i64>, since: i64) -> 
             if last_read.is_some_and(|r| id > r) {
                 out.push_str(" unread");
             }
+        } else {
+            out.push('\u{fffd}');
+            rest = tail;
+            continue;
         }
-        rest = &tail[end + 1..];
+        rest = &tail[token.len() + 1..];
     }
     out.push_str(rest);
     out
@@ -97,6 +107,15 @@ mod tests {
         assert_eq!(
             stamp(&frag, "tok", None, 0),
             "<a class=\"post\"><input value=\"tok\"><a class=\"post\">"
+        );
+    }
+
+    #[test]
+    fn a_stray_control_byte_swallows_nothing() {
+        let frag = format!("<p>a\u{1}b</p><input value=\"{CSRF_MARK}\"><p>end</p>");
+        assert_eq!(
+            stamp(&frag, "tok", None, 0),
+            "<p>a\u{fffd}b</p><input value=\"tok\"><p>end</p>"
         );
     }
 }

@@ -379,7 +379,7 @@ pub fn list(conn: &mut DbConn, f: &ThreadFilter) -> Result<(Vec<ThreadListItem>,
     } else {
         q = q.order((threads::last_activity_at.desc(), threads::id.desc()));
     }
-    let page = f.page.max(1);
+    let page = f.page.clamp(1, crate::text_guard::MAX_PAGE);
     #[allow(clippy::type_complexity)]
     let rows: Vec<(ThreadRow, String, String, String)> = q
         .limit(f.per_page + 1)

@@ -282,7 +282,7 @@ pub struct AuditQuery {
 
 pub async fn audit(page: Page, q: web::Query<AuditQuery>) -> Result<HttpResponse, AppError> {
     page.require(Action::ReadAuditLog)?;
-    let n = q.page.unwrap_or(1).max(1);
+    let n = crate::text_guard::page_number(q.page);
     let entries = db::run(&page.state.pool, move |c| {
         Ok(crate::models::audit::recent(c, 51, (n - 1) * 50)?)
     })

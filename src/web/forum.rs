@@ -68,7 +68,7 @@ pub async fn category(
 ) -> Result<HttpResponse, AppError> {
     let user = page.user()?.clone();
     let (slug, q) = (slug.into_inner(), q.into_inner());
-    let n = q.page.unwrap_or(1).max(1);
+    let n = crate::text_guard::page_number(q.page);
     let tag = q.tag.clone().filter(|t| !t.trim().is_empty());
     let (cat, items, more) = db::run(&page.state.pool, move |c| {
         let cat = forum::readable_category(c, &user, &slug)?;

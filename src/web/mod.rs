@@ -23,6 +23,9 @@ pub use page::Page;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("")
+            .wrap(actix_web::middleware::from_fn(
+                crate::text_guard::reject_nul,
+            ))
             .wrap(ErrorHandlers::new().default_handler(errors::render))
             .route("/", web::get().to(home::home))
             .route("/login", web::get().to(session::login_form))

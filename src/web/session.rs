@@ -47,11 +47,7 @@ pub async fn login(
     page: Page,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
-    let ip = req
-        .connection_info()
-        .realip_remote_addr()
-        .unwrap_or("unknown")
-        .to_string();
+    let ip = crate::client_addr::of(&req);
     let email_key = form.email.trim().to_lowercase();
     let (email_in, password_in) = (form.email.clone(), form.password);
     let outcome = db::run(&page.state.pool, move |conn| {

@@ -139,6 +139,7 @@ pub async fn spawn_app_with(
         smtp_url: None,
         mail_from: "grapevine@localhost".into(),
         secret_key: vec![7u8; 64],
+        trusted_proxies: Vec::new(),
     };
     let mut options = RunOptions {
         workers: 2,

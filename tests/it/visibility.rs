@@ -16,7 +16,175 @@ db_test!(
     a_restricted_idea_box_is_closed_to_reps_everywhere,
     a_deleted_posts_history_is_for_moderators_only,
     next_never_leads_off_site,
+    character_references_cannot_forge_page_placeholders,
+    forwarded_addresses_are_believed_only_from_trusted_proxies,
+    nul_bytes_and_huge_pages_are_clear_errors_on_both_databases,
 );
+
+async fn nul_bytes_and_huge_pages_are_clear_errors_on_both_databases(db: Db) {
+    let app = spawn_app(db).await;
+    let (admin, _) = app.api_user("admin@example.com", Role::Admin);
+    let (browser, _) = app.signed_in("rep@example.com", Role::Rep).await;
+    for path in [
+        "/accounts/a%00b",
+        "/threads?tag=a%00",
+        "/threads?category=%00",
+        "/accounts?q=%00",
+        "/ideas?tag=x%00",
+        "/accounts/ACME/intel?tag=%00",
+    ] {
+        let (status, body) = admin.get(path).await;
+        assert_eq!(status, 422, "{path}: {body}");
+        assert_eq!(body["error"]["code"], "invalid_text", "{path}");
+    }
+    for (path, body) in [
+        (
+            "/threads",
+            json!({"category": "customers", "title": "t", "body": "b", "accounts": ["A\u{0}"]}),
+        ),
+        (
+            "/threads",
+            json!({"category": "customers", "title": "t\u{0}", "body": "b"}),
+        ),
+        (
+            "/ideas",
+            json!({"title": "An idea", "body": "b", "competitors": ["x\u{0}"]}),
+        ),
+        (
+            "/categories",
+            json!({"slug": "new-one", "name": "Na\u{0}me"}),
+        ),
+    ] {
+        let (status, answer) = admin.post(path, body.clone()).await;
+        assert_eq!(status, 422, "{path} {body}: {answer}");
+    }
+    let (status, _) = admin.get("/threads").await;
+    assert_eq!(status, 200, "nothing was half-written");
+    assert_eq!(admin.get("/threads").await.1["items"], json!([]));
+    // Pages answer a page, in the error shape's spirit.
+    let (status, html) = app.get_html(&browser, "/accounts/a%00b").await;
+    assert_eq!(status, 422);
+    assert!(html.contains("</html>"));
+    let res = app
+        .post_form(
+            &browser,
+            "/new?category=customers",
+            "/new",
+            &[
+                ("category", "customers"),
+                ("title", "T\u{0}"),
+                ("body", "b"),
+                ("kind", "rumor"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    // Page numbers beyond any list are empty lists, never a server error.
+    let huge = "576460752303423489";
+    for path in [
+        format!("/threads?page={huge}"),
+        format!("/ideas?page={huge}"),
+        format!("/accounts/ACME/intel?page={huge}"),
+    ] {
+        let (status, body) = admin.get(&path).await;
+        assert!(status == 200 || status == 404, "{path}: {status} {body}");
+    }
+    let (admin_browser, _) = app.signed_in("admin2@example.com", Role::Admin).await;
+    for path in [
+        format!("/c/customers?page={huge}"),
+        format!("/admin/audit?page={huge}"),
+    ] {
+        assert_eq!(app.get_html(&admin_browser, &path).await.0, 200, "{path}");
+    }
+}
+
+/// Failed sign-ins with a different email each time (so only the
+/// per-address limit can apply), each claiming its own `X-Forwarded-For`;
+/// returns the status of the attempt after the limit.
+async fn sign_in_flood(app: &TestApp, forwarded: impl Fn(usize) -> String) -> u16 {
+    let c = client();
+    let (_, html) = app.get_html(&c, "/login").await;
+    let token = csrf_of(&html);
+    let limit = grapevine::models::throttle::MAX_PER_IP as usize;
+    let mut last = 0;
+    for i in 0..=limit {
+        let res = c
+            .post(app.url("/login"))
+            .header("x-forwarded-for", forwarded(i))
+            .form(&[
+                ("_csrf", token.as_str()),
+                ("email", &format!("nobody{i}@example.com")),
+                ("password", "wrong password"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        last = res.status().as_u16();
+    }
+    last
+}
+
+async fn forwarded_addresses_are_believed_only_from_trusted_proxies(db: Db) {
+    // No trusted proxy: rotating the header changes nothing.
+    let app = spawn_app(db).await;
+    assert_eq!(
+        sign_in_flood(&app, |i| format!("203.0.113.{i}")).await,
+        429,
+        "rotating X-Forwarded-For escaped the per-address limit"
+    );
+    // Behind a trusted proxy (this test's loopback): each client is its own.
+    let app = spawn_app_with(fresh_database(db), |s, _| {
+        s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    assert_eq!(sign_in_flood(&app, |i| format!("203.0.113.{i}")).await, 200);
+    assert_eq!(sign_in_flood(&app, |_| "198.51.100.9".into()).await, 429);
+}
+
+async fn character_references_cannot_forge_page_placeholders(db: Db) {
+    let app = spawn_app(db).await;
+    let (author, _) = app.api_user("author@example.com", Role::Rep);
+    let thread = author
+        .thread("customers", "Odd \u{1}C\u{2} title", "cut &#1; here")
+        .await;
+    author.reply(thread, None, "token: &#x1;C&#x2; end").await;
+    author.reply(thread, None, "raw \u{1}C\u{2} bytes").await;
+    let (reader, _) = app.signed_in("reader@example.com", Role::Rep).await;
+    let (status, html) = app.get_html(&reader, &format!("/t/{thread}")).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains('\u{1}') && !html.contains('\u{2}'));
+    let token = {
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse(r#"meta[name="csrf-token"]"#).unwrap();
+        doc.select(&sel)
+            .next()
+            .unwrap()
+            .value()
+            .attr("content")
+            .unwrap()
+            .to_string()
+    };
+    assert!(!token.is_empty());
+    let bodies = texts(&html, "article .body").join("\n");
+    assert!(
+        bodies.contains("cut") && bodies.contains("here"),
+        "{bodies}"
+    );
+    assert!(
+        !bodies.contains(&token),
+        "the viewer's token printed in a post"
+    );
+    assert!(!texts(&html, "h1").join("").contains(&token));
+    // The rest of the page is whole: the reply form and its token.
+    assert!(html.contains(r#"name="_csrf""#) && html.contains("</html>"));
+    assert_eq!(
+        texts(&html, "form textarea[name=body]").len(),
+        1,
+        "reply form present"
+    );
+    let (_, t) = author.get(&format!("/threads/{thread}")).await;
+    assert!(!t.to_string().contains("\\u0001"), "{t}");
+}
 
 /// Where a browser at `base` goes with this `Location`.
 fn lands_on(base: &str, location: &str) -> Option<String> {
