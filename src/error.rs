@@ -28,6 +28,9 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("the form has expired; reload the page and try again")]
     Csrf,
+    /// The database did not answer in time (frozen, overloaded, locked).
+    #[error("the database does not answer; try again shortly")]
+    Unavailable,
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -78,6 +81,7 @@ impl AppError {
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Csrf => "csrf_failed",
+            AppError::Unavailable => "database_unavailable",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -103,6 +107,7 @@ impl ResponseError for AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -116,6 +121,9 @@ impl ResponseError for AppError {
         if let AppError::TooManyRequests { retry_after_secs } = self {
             res.insert_header(("Retry-After", retry_after_secs.to_string()));
         }
+        if let AppError::Unavailable = self {
+            res.insert_header(("Retry-After", "5"));
+        }
         res.json(self.body())
     }
 }
@@ -124,14 +132,24 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => AppError::NotFound,
+            // SQLite's busy timeout ran out, or PostgreSQL cancelled a
+            // statement past its timeout: the database is there but stuck.
+            diesel::result::Error::DatabaseError(_, info)
+                if info.message().contains("database is locked")
+                    || info.message().contains("statement timeout") =>
+            {
+                AppError::Unavailable
+            }
             other => AppError::Internal(other.into()),
         }
     }
 }
 
 impl From<r2d2::Error> for AppError {
+    /// No connection could be had within the pool's checkout timeout.
     fn from(e: r2d2::Error) -> Self {
-        AppError::Internal(e.into())
+        tracing::warn!(error = %e, "no database connection");
+        AppError::Unavailable
     }
 }
 

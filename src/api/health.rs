@@ -8,7 +8,11 @@ use crate::state::AppState;
     (status = 503, description = "The database does not answer", body = crate::error::ErrorBody)
 ))]
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let ok = crate::db::run(&state.pool, |c| Ok(c.ping()?)).await.is_ok();
+    // Load balancers need an answer, not a hang: two seconds at most.
+    let wait = std::time::Duration::from_secs(2);
+    let ok = crate::db::run_within(&state.pool, wait, |c| Ok(c.ping()?))
+        .await
+        .is_ok();
     if ok {
         HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
     } else {

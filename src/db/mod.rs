@@ -43,6 +43,25 @@ impl Backend {
     }
 }
 
+/// How long opening a PostgreSQL connection may take.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a request waits for a pooled connection.
+pub const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long one PostgreSQL statement may run before the server cancels it.
+pub const STATEMENT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a request waits for its database work before answering 503: a
+/// frozen server answers nothing, and no server-side timeout can fire.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The URL with libpq's `connect_timeout`, unless it names one.
+fn with_connect_timeout(url: &str) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_string();
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}connect_timeout={}", CONNECT_TIMEOUT.as_secs())
+}
+
 /// r2d2 manager that establishes the right variant for the URL.
 #[derive(Debug, Clone)]
 pub struct Manager {
@@ -72,9 +91,16 @@ impl r2d2::ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConn, Self::Error> {
         match self.backend {
-            Backend::Postgres => diesel::PgConnection::establish(&self.url)
-                .map(DbConn::Postgres)
-                .map_err(diesel::r2d2::Error::ConnectionError),
+            Backend::Postgres => {
+                let mut conn = diesel::PgConnection::establish(&with_connect_timeout(&self.url))
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                conn.batch_execute(&format!(
+                    "SET statement_timeout = {}",
+                    STATEMENT_TIMEOUT.as_millis()
+                ))
+                .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(DbConn::Postgres(conn))
+            }
             Backend::Sqlite => {
                 let mut conn = diesel::SqliteConnection::establish(sqlite_path(&self.url))
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
@@ -126,7 +152,7 @@ pub fn connect(url: &str, max_size: u32) -> anyhow::Result<Pool> {
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
         .test_on_check_out(false)
-        .connection_timeout(Duration::from_secs(10))
+        .connection_timeout(CHECKOUT_TIMEOUT)
         .build(manager)?;
     Ok(pool)
 }
@@ -188,19 +214,36 @@ impl DbConn {
 }
 
 /// Runs blocking database work on actix's blocking thread pool, never on an
-/// async worker.
+/// async worker. Past `REQUEST_TIMEOUT` the caller gets 503 (the work, which
+/// cannot be interrupted, finishes or fails in its own transaction).
 pub async fn run<F, T>(pool: &Pool, f: F) -> Result<T, AppError>
 where
     F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
     T: Send + 'static,
 {
+    run_within(pool, REQUEST_TIMEOUT, f).await
+}
+
+/// `run` with its own deadline.
+pub async fn run_within<F, T>(pool: &Pool, wait: Duration, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
     let pool = pool.clone();
-    actix_web::web::block(move || {
-        let mut conn = pool.get().map_err(|e| AppError::Internal(e.into()))?;
+    let work = actix_web::web::block(move || {
+        let mut conn = pool.get()?;
         f(&mut conn)
-    })
-    .await
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+    });
+    match tokio::time::timeout(wait, work).await {
+        Ok(done) => {
+            done.map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+        }
+        Err(_) => {
+            tracing::warn!(after = ?wait, "database work timed out");
+            Err(AppError::Unavailable)
+        }
+    }
 }
 
 /// Current time, truncated to microseconds so it round-trips through both

@@ -38,14 +38,16 @@ pub fn display_name(raw: &str) -> Result<String, Invalid> {
     }
 }
 
-/// An optional short text (industry): blank is none, at most 100 characters.
+/// An optional short text (industry): blank is none, at most 100
+/// characters on one line. Line breaks (a quoted CSV field may hold them)
+/// fold to a space, like runs of spaces.
 pub fn short_text(raw: Option<&str>) -> Result<Option<String>, Invalid> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+    let folded = raw.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "));
+    match folded.filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) if s.chars().count() > 100 || s.chars().any(char::is_control) => {
-            Err(Invalid("error-short-text"))
-        }
-        Some(s) => Ok(Some(s.to_string())),
+        Some(s) if s.chars().any(char::is_control) => Err(Invalid("error-text-control")),
+        Some(s) if s.chars().count() > 100 => Err(Invalid("error-short-text")),
+        Some(s) => Ok(Some(s)),
     }
 }
 
@@ -93,6 +95,22 @@ pub fn website(raw: Option<&str>) -> Result<Option<String>, Invalid> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn line_breaks_in_short_texts_fold_to_spaces() {
+        assert_eq!(
+            super::short_text(Some("Hospitals\nand  clinics\r\n")).unwrap(),
+            Some("Hospitals and clinics".into())
+        );
+        assert_eq!(
+            super::short_text(Some("bell\u{7}")),
+            Err(super::Invalid("error-text-control"))
+        );
+        assert_eq!(
+            super::short_text(Some(&"x".repeat(101))),
+            Err(super::Invalid("error-short-text"))
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -22,6 +22,40 @@ pub const MAX_MESSAGE: usize = 16 * 1024;
 const PING_EVERY: Duration = Duration::from_secs(15);
 const DEAD_AFTER: Duration = Duration::from_secs(45);
 const REPLAY_PAGE: i64 = 500;
+/// Topics one connection may follow: a page needs a handful, a dashboard a
+/// few dozen; without a cap one socket could grow the server's memory.
+pub const MAX_TOPICS: usize = 100;
+/// Client frames: a burst of this many, then this many per second.
+pub const FRAME_BURST: f64 = 20.0;
+pub const FRAMES_PER_SECOND: f64 = 5.0;
+
+/// A token bucket for the client's frames.
+struct FrameBudget {
+    tokens: f64,
+    at: Instant,
+}
+
+impl FrameBudget {
+    fn new() -> Self {
+        FrameBudget {
+            tokens: FRAME_BURST,
+            at: Instant::now(),
+        }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        let earned = now.duration_since(self.at).as_secs_f64() * FRAMES_PER_SECOND;
+        self.tokens = (self.tokens + earned).min(FRAME_BURST);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
 
 #[derive(Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -106,12 +140,17 @@ async fn connection(
     let mut last_sent: i64 = 0;
     let mut heard = Instant::now();
     let mut heartbeat = actix_web::rt::time::interval(PING_EVERY);
+    let mut budget = FrameBudget::new();
     let reason = loop {
         tokio::select! {
             msg = stream.recv() => {
                 let Some(msg) = msg else { break None };
                 heard = Instant::now();
                 match msg {
+                    Ok(AggregatedMessage::Text(_)) | Ok(AggregatedMessage::Binary(_)) if !budget.take() => {
+                        let msg = format!("at most {FRAMES_PER_SECOND} messages a second: this one was ignored");
+                        if !send(&mut session, &error_frame("rate_limited", &msg)).await { break None; }
+                    }
                     Ok(AggregatedMessage::Text(text)) => {
                         match serde_json::from_str::<ClientMessage>(&text) {
                             Ok(ClientMessage::Subscribe { topics, since }) => {
@@ -120,7 +159,19 @@ async fn connection(
                                     continue;
                                 }
                                 let wanted: HashSet<String> = topics.into_iter().collect();
-                                sub.topics.write().expect("topics lock").extend(wanted.iter().cloned());
+                                let accepted = {
+                                    let mut held = sub.topics.write().expect("topics lock");
+                                    let fits = held.union(&wanted).count() <= MAX_TOPICS;
+                                    if fits {
+                                        held.extend(wanted.iter().cloned());
+                                    }
+                                    fits
+                                };
+                                if !accepted {
+                                    let msg = format!("a connection follows at most {MAX_TOPICS} topics: this subscription was refused");
+                                    if !send(&mut session, &error_frame("too_many_topics", &msg)).await { break None; }
+                                    continue;
+                                }
                                 if let Some(since) = since {
                                     match replay(&mut session, &pool, &user, &wanted, since, &mut last_sent).await {
                                         Ok(high) => {

@@ -1,9 +1,10 @@
 //! Account and competitor pages, their forms, the CSV upload, thread links
 //! and follow buttons.
 
-use actix_multipart::form::{bytes::Bytes as UploadBytes, text::Text, MultipartForm};
+use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
+use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 
 use super::{redirect, safe_next, Page};
@@ -363,21 +364,51 @@ pub async fn import_form(page: Page) -> Result<HttpResponse, AppError> {
     page.render("crm/import.html", ctx)
 }
 
-#[derive(MultipartForm)]
-pub struct UploadForm {
-    #[multipart(rename = "_csrf")]
-    csrf: Text<String>,
-    #[multipart(limit = "64MiB")]
-    file: UploadBytes,
+/// The largest CSV the upload page takes (a 100,000-row file is about 8 MiB).
+const MAX_CSV: usize = 64 << 20;
+
+/// Reads the upload form as a stream, after the permission check: the
+/// `_csrf` part comes first and is checked before a byte of the file is
+/// read; the file is read up to `MAX_CSV`.
+async fn read_upload(page: &Page, mut form: Multipart) -> Result<Vec<u8>, AppError> {
+    let malformed = |e: actix_multipart::MultipartError| {
+        AppError::bad_request(
+            "malformed_form",
+            format!("the upload could not be read: {e}"),
+        )
+    };
+    let mut checked = false;
+    while let Some(mut part) = form.try_next().await.map_err(malformed)? {
+        let name = part.name().unwrap_or_default().to_string();
+        let limit = if name == "file" { MAX_CSV } else { 1024 };
+        if name == "file" && !checked {
+            return Err(AppError::Csrf);
+        }
+        let mut data = Vec::new();
+        while let Some(chunk) = part.try_next().await.map_err(malformed)? {
+            if data.len() + chunk.len() > limit {
+                return Err(AppError::PayloadTooLarge);
+            }
+            data.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "_csrf" => {
+                csrf::verify(&page.session, std::str::from_utf8(&data).ok())?;
+                checked = true;
+            }
+            "file" => return Ok(data),
+            _ => {}
+        }
+    }
+    Err(AppError::invalid(
+        "file_required",
+        "choose a CSV file to import",
+    ))
 }
 
-pub async fn import_upload(
-    page: Page,
-    MultipartForm(form): MultipartForm<UploadForm>,
-) -> Result<HttpResponse, AppError> {
-    csrf::verify(&page.session, Some(form.csrf.as_str()))?;
+pub async fn import_upload(page: Page, form: Multipart) -> Result<HttpResponse, AppError> {
     page.require(Action::ManageCrm)?;
-    let bytes = form.file.data.to_vec();
+    let bytes = read_upload(&page, form).await?;
     let result = db::run(&page.state.pool, move |c| {
         let rows = match import::parse(&bytes) {
             Ok(rows) => rows,

@@ -19,6 +19,7 @@ fn title_key(status: StatusCode, err: Option<&AppError>) -> &'static str {
         (409, _) | (422, _) => "error-page-422",
         (413, _) => "error-page-413",
         (429, _) => "error-page-429",
+        (503, _) => "error-page-503",
         _ => "error-page-500",
     }
 }

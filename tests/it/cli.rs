@@ -349,3 +349,73 @@ async fn binary_in_an_empty_folder_serves_pages_with_css() {
         }
     }
 }
+
+/// The request log names the client as the socket saw it (no trusted proxy
+/// here) and never holds a link's secret.
+#[actix_web::test]
+async fn request_log_redacts_secrets_and_ignores_untrusted_forwarding() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log = dir.path().join("server.log");
+    let child = Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .current_dir(dir.path())
+        .env("GRAPEVINE_DATA_DIR", dir.path().join("data"))
+        .env_remove("GRAPEVINE_DATABASE_URL")
+        .env("GRAPEVINE_BIND", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _guard = Kill(child);
+    let base = format!("http://127.0.0.1:{port}");
+    let c = client();
+    wait_until(std::time::Duration::from_secs(20), "the server", || {
+        let (c, url) = (c.clone(), format!("{base}/healthz"));
+        async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) }
+    })
+    .await;
+    let res = c
+        .get(format!(
+            "{base}/unsubscribe?token=1.digest.FORGEDSECRET&lang=fr"
+        ))
+        .header("x-forwarded-for", "6.6.6.6")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    wait_until(std::time::Duration::from_secs(5), "the log line", || {
+        let log = log.clone();
+        async move {
+            std::fs::read_to_string(&log)
+                .is_ok_and(|l| l.contains("/unsubscribe?token=REDACTED&lang=fr"))
+        }
+    })
+    .await;
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(!text.contains("FORGEDSECRET"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("/unsubscribe?token=REDACTED"))
+        .unwrap();
+    assert!(
+        line.contains("client_ip=127.0.0.1") && !line.contains("6.6.6.6"),
+        "{line}"
+    );
+    assert!(
+        !text.contains("setup?token=gv_"),
+        "the setup link goes to stdout, not the log"
+    );
+}

@@ -332,6 +332,56 @@ async fn upload_page_imports_and_reports_lines(db: Db) {
         .is_none());
     let (r, _) = app.signed_in("rep@example.com", Role::Rep).await;
     assert_eq!(app.get_html(&r, "/accounts/import").await.0, 403);
+    let (_, html) = app.get_html(&r, "/").await;
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf_of(&html))
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"external_id,name\nR-1,R\n".to_vec())
+                .file_name("a.csv"),
+        );
+    let res = r
+        .post(app.url("/accounts/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403, "a rep cannot import");
+
+    // A quoted line break in a one-line field folds to a space.
+    let res = upload("external_id,name,industry\nQ-1,Quebec,\"Hospitals\nand clinics\"\n").await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let q = app
+        .with_conn(|c| grapevine::models::accounts::find(c, "Q-1").unwrap())
+        .unwrap();
+    assert_eq!(q.industry.as_deref(), Some("Hospitals and clinics"));
+
+    // A 100,000-row file (several MiB) imports from the page.
+    let mut big = String::from("external_id,name,industry\n");
+    for i in 0..100_000 {
+        big.push_str(&format!(
+            "BIG-{i:06},Big account number {i},Retail and wholesale\n"
+        ));
+    }
+    assert!(big.len() > 5 << 20);
+    let (_, html) = app.get_html(&m, "/accounts/import").await;
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf_of(&html))
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(big.into_bytes()).file_name("big.csv"),
+        );
+    let res = m
+        .post(app.url("/accounts/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        texts(&res.text().await.unwrap(), "#import-summary"),
+        ["Imported: 100000 created, 0 updated, 0 unchanged."]
+    );
 }
 
 async fn linked_threads_appear_in_intel_and_respect_visibility(db: Db) {

@@ -373,6 +373,47 @@ async fn notifications_arrive_on_the_users_own_topic_only(db: Db) {
     assert_eq!(kinds.len(), 2, "the thread and its reply: {kinds:?}");
 }
 
+db_test!(one_socket_cannot_grow_its_subscriptions_without_limit);
+
+async fn one_socket_cannot_grow_its_subscriptions_without_limit(db: Db) {
+    let app = spawn_app(db).await;
+    let (rep, _) = app.api_user("rep@example.com", Role::Rep);
+    let mut ws = connect(&app, &rep).await;
+    // 30 frames at once, each with 10 new topics.
+    for f in 0..30 {
+        let topics: Vec<String> = (0..10).map(|i| format!("tag:t{f}-{i}")).collect();
+        let msg = json!({"type": "subscribe", "topics": topics});
+        ws.send(Message::Text(msg.to_string().into()))
+            .await
+            .unwrap();
+    }
+    let mut codes = Vec::new();
+    while let Some(v) = next(&mut ws, Duration::from_millis(500)).await {
+        codes.push(v["code"].as_str().unwrap_or_default().to_string());
+    }
+    assert!(codes.contains(&"too_many_topics".to_string()), "{codes:?}");
+    assert!(codes.contains(&"rate_limited".to_string()), "{codes:?}");
+    assert_eq!(
+        codes.iter().filter(|c| *c == "too_many_topics").count(),
+        10,
+        "frames 11 to 20 refused for topics, the rest for rate: {codes:?}"
+    );
+    // The connection still works within its limits.
+    let (writer, _) = app.api_user("w@example.com", Role::Rep);
+    let t = writer
+        .post(
+            "/threads",
+            json!({"category": "customers", "title": "Tagged", "body": "x", "tags": ["t0-0"]}),
+        )
+        .await;
+    assert_eq!(t.0, 201);
+    let ev = until(&mut ws, Duration::from_secs(3), "the tagged thread", |v| {
+        v["type"] == "event"
+    })
+    .await;
+    assert_eq!(ev["data"]["title"], "Tagged");
+}
+
 db_test!(live_page_without_script_lists_what_the_reader_may_see);
 
 async fn live_page_without_script_lists_what_the_reader_may_see(db: Db) {

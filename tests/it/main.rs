@@ -14,4 +14,5 @@ mod ideas;
 mod live;
 mod mail;
 mod markdown;
+mod resilience;
 mod visibility;

@@ -67,6 +67,7 @@ error-page-413 = What you sent is too large
 error-page-422 = Please check what you entered
 error-page-429 = Too many attempts; wait a moment
 error-page-500 = Something went wrong on our side
+error-page-503 = The database is not answering; try again in a moment
 error-page-csrf = This form has expired. Go back, reload the page and try again.
 error-back-home = Back to the home page
 
@@ -241,6 +242,7 @@ error-external-id-required = A CRM id is required.
 error-external-id-invalid = A CRM id has at most 100 characters, without / ? # or commas.
 error-display-name-long = A name has at most 200 characters.
 error-short-text = At most 100 characters.
+error-text-control = No control characters (such as a bell or a NUL) in this field.
 error-domain-invalid = Enter a domain like acme.com.
 error-website-invalid = Enter an address starting with https://.
 error-owner-unknown = No user has this email.

@@ -67,6 +67,7 @@ error-page-413 = Ce que vous avez envoyé est trop volumineux
 error-page-422 = Vérifiez ce que vous avez saisi
 error-page-429 = Trop de tentatives ; patientez un instant
 error-page-500 = Une erreur s'est produite de notre côté
+error-page-503 = La base de données ne répond pas ; réessayez dans un instant
 error-page-csrf = Ce formulaire a expiré. Revenez en arrière, rechargez la page et réessayez.
 error-back-home = Retour à l'accueil
 
@@ -241,6 +242,7 @@ error-external-id-required = Un identifiant CRM est obligatoire.
 error-external-id-invalid = Un identifiant CRM compte au plus 100 caractères, sans / ? # ni virgule.
 error-display-name-long = Un nom compte au plus 200 caractères.
 error-short-text = 100 caractères au plus.
+error-text-control = Pas de caractères de contrôle (comme une sonnerie ou un NUL) dans ce champ.
 error-domain-invalid = Saisissez un domaine comme acme.com.
 error-website-invalid = Saisissez une adresse commençant par https://.
 error-owner-unknown = Aucun utilisateur n'a cet e-mail.
