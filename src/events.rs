@@ -79,6 +79,7 @@ pub struct Event {
     pub topics: Vec<String>,
     pub readable_by: Vec<Role>,
     pub payload: serde_json::Value,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
 }
 

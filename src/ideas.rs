@@ -62,6 +62,7 @@ pub struct Response {
     /// The official answer, if one was given with this change.
     pub response_html: Option<String>,
     pub by: String,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -85,6 +86,7 @@ pub struct Idea {
     /// The forum thread holding the discussion.
     pub thread_id: i64,
     pub comment_count: i32,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
     /// Status changes and official answers, oldest first (detail only).
     pub responses: Vec<Response>,

@@ -31,6 +31,7 @@ pub mod notify;
 pub mod startup;
 pub mod state;
 pub mod text_guard;
+pub mod time;
 pub mod web;
 
 /// Logs to stderr, filtered by RUST_LOG (default `info`).

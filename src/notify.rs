@@ -300,6 +300,7 @@ pub struct Notification {
     /// The event: `{kind, data}` as in the live feed.
     #[schema(value_type = Object)]
     pub event: serde_json::Value,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
     pub read: bool,
 }

@@ -128,7 +128,11 @@ impl Application {
                 )
                 .wrap(Compress::default())
                 .wrap(TracingLogger::<crate::access_log::AccessLog>::new())
-                .route("/healthz", web::get().to(api::health::healthz))
+                .service(
+                    web::resource("/healthz")
+                        .route(web::get().to(api::health::healthz))
+                        .default_service(web::to(api::health::method_not_allowed)),
+                )
                 .route("/static/{path:.*}", web::get().to(assets::serve_static))
                 .configure(api::routes)
                 .configure(crate::web::routes)

@@ -13,7 +13,10 @@
   // Show times in the reader's time zone.
   function localTimes(root) {
     root.querySelectorAll("time[datetime]").forEach(function (t) {
-      var d = new Date(t.getAttribute("datetime").replace(" ", "T") + "Z");
+      var s = t.getAttribute("datetime").replace(" ", "T");
+      // Times carry their offset (RFC 3339); older ones were UTC without it.
+      if (!/(Z|[+-]\d\d:?\d\d)$/i.test(s)) s += "Z";
+      var d = new Date(s);
       if (!isNaN(d)) t.textContent = d.toLocaleString(document.documentElement.lang, { dateStyle: "medium", timeStyle: "short" });
     });
   }

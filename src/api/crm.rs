@@ -29,7 +29,7 @@ fn created_or_ok(created: bool) -> actix_web::HttpResponseBuilder {
 }
 
 /// Creates or updates an account by its CRM key (marketers, admins).
-#[utoipa::path(put, path = "/api/v1/accounts/{external_id}", request_body = AccountInput, responses(
+#[utoipa::path(put, path = "/api/v1/accounts/{external_id}", params(("external_id" = String, Path, description = "The account's CRM key")), request_body = AccountInput, responses(
     (status = 201, body = Account, description = "Created"), (status = 200, body = Account, description = "Updated"),
     (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn put_account(
@@ -51,7 +51,7 @@ pub async fn put_account(
 }
 
 /// An account.
-#[utoipa::path(get, path = "/api/v1/accounts/{external_id}", responses((status = 200, body = Account), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/accounts/{external_id}", params(("external_id" = String, Path, description = "The account's CRM key")), responses((status = 200, body = Account), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_account(
     state: web::Data<AppState>,
     _user: CurrentUser,
@@ -150,7 +150,7 @@ pub fn linked_threads(
 }
 
 /// Everything known about an account that the caller may read.
-#[utoipa::path(get, path = "/api/v1/accounts/{external_id}/intel", params(IntelQuery), responses(
+#[utoipa::path(get, path = "/api/v1/accounts/{external_id}/intel", params(("external_id" = String, Path, description = "The account's CRM key"), IntelQuery), responses(
     (status = 200, body = AccountIntel), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn account_intel(
     state: web::Data<AppState>,
@@ -181,7 +181,7 @@ pub async fn account_intel(
 }
 
 /// Creates or updates a competitor by slug (marketers, admins).
-#[utoipa::path(put, path = "/api/v1/competitors/{slug}", request_body = CompetitorInput, responses(
+#[utoipa::path(put, path = "/api/v1/competitors/{slug}", params(("slug" = String, Path, description = "The slug")), request_body = CompetitorInput, responses(
     (status = 201, body = Competitor), (status = 200, body = Competitor), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn put_competitor(
     state: web::Data<AppState>,
@@ -202,7 +202,7 @@ pub async fn put_competitor(
 }
 
 /// A competitor.
-#[utoipa::path(get, path = "/api/v1/competitors/{slug}", responses((status = 200, body = Competitor), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/competitors/{slug}", params(("slug" = String, Path, description = "The slug")), responses((status = 200, body = Competitor), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_competitor(
     state: web::Data<AppState>,
     _user: CurrentUser,
@@ -231,7 +231,7 @@ pub async fn search_competitors(
 }
 
 /// Everything known about a competitor that the caller may read.
-#[utoipa::path(get, path = "/api/v1/competitors/{slug}/intel", params(IntelQuery), responses(
+#[utoipa::path(get, path = "/api/v1/competitors/{slug}/intel", params(("slug" = String, Path, description = "The slug"), IntelQuery), responses(
     (status = 200, body = CompetitorIntel), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn competitor_intel(
     state: web::Data<AppState>,
@@ -276,7 +276,7 @@ pub struct LinksOut {
 }
 
 /// Replaces a thread's account and competitor links (its author, marketers, admins).
-#[utoipa::path(put, path = "/api/v1/threads/{id}/links", request_body = LinksIn, responses(
+#[utoipa::path(put, path = "/api/v1/threads/{id}/links", params(("id" = i64, Path, description = "The numeric id")), request_body = LinksIn, responses(
     (status = 200, body = LinksOut), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn put_links(
     state: web::Data<AppState>,
@@ -332,7 +332,7 @@ pub fn check_follow_target(
 }
 
 /// Follows a category, thread, account, competitor or tag.
-#[utoipa::path(put, path = "/api/v1/me/follows/{kind}/{key}", responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/me/follows/{kind}/{key}", params(("kind" = String, Path, description = "category, thread, account, competitor, tag or idea"), ("key" = String, Path, description = "The followed thing: a slug, id, external id or tag")), responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn follow(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
@@ -349,7 +349,7 @@ pub async fn follow(
 }
 
 /// Stops following.
-#[utoipa::path(delete, path = "/api/v1/me/follows/{kind}/{key}", responses((status = 204)))]
+#[utoipa::path(delete, path = "/api/v1/me/follows/{kind}/{key}", params(("kind" = String, Path, description = "category, thread, account, competitor, tag or idea"), ("key" = String, Path, description = "The followed thing: a slug, id, external id or tag")), responses((status = 204)))]
 pub async fn unfollow(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,

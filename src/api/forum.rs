@@ -62,9 +62,13 @@ pub async fn list_categories(
 
 #[derive(Deserialize, ToSchema)]
 pub struct CategoryIn {
+    /// Lower-case letters, digits and dashes.
+    #[schema(min_length = 2, max_length = 50)]
     pub slug: String,
+    #[schema(min_length = 1, max_length = 80)]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub description: Option<String>,
     /// Roles that may read; all roles when absent.
     #[serde(default)]
@@ -79,6 +83,16 @@ pub fn parse_category(input: &CategoryIn, archived: bool) -> Result<CategoryInpu
     let name = input.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 80 {
         errs.add("name", crate::domain::Invalid("error-category-name"));
+    }
+    if input
+        .description
+        .as_deref()
+        .is_some_and(|d| d.trim().chars().count() > 500)
+    {
+        errs.add(
+            "description",
+            crate::domain::Invalid("error-category-description"),
+        );
     }
     let readable_by: Vec<Role> = match &input.readable_by {
         None => Role::ALL.to_vec(),
@@ -119,10 +133,13 @@ pub fn parse_category(input: &CategoryIn, archived: bool) -> Result<CategoryInpu
 #[serde(deny_unknown_fields)]
 pub struct CategoryPatch {
     #[serde(default)]
+    #[schema(min_length = 2, max_length = 50)]
     pub slug: Option<String>,
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 80)]
     pub name: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub description: Option<String>,
     /// Roles that may read; admins always may.
     #[serde(default)]
@@ -190,9 +207,12 @@ pub async fn create_category(
 #[derive(Deserialize, ToSchema)]
 pub struct ThreadIn {
     /// Category slug.
+    #[schema(max_length = 50)]
     pub category: String,
+    #[schema(min_length = 3, max_length = 200)]
     pub title: String,
     /// Markdown.
+    #[schema(min_length = 1, max_length = 50000)]
     pub body: String,
     /// anecdote, rumor, competitor_move, customer_request, pricing or other (default).
     #[serde(default)]
@@ -201,7 +221,9 @@ pub struct ThreadIn {
     pub accounts: Vec<String>,
     #[serde(default)]
     pub competitors: Vec<String>,
+    /// At most 10 tags of at most 30 letters, digits or dashes.
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub tags: Vec<String>,
 }
 
@@ -219,7 +241,9 @@ pub struct ThreadDetail {
     pub locked: bool,
     pub hidden: bool,
     pub reply_count: i32,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc")]
     pub last_activity_at: NaiveDateTime,
     /// The opening post, with every reply nested under its parent.
     pub post: ApiPost,
@@ -321,7 +345,9 @@ pub struct ThreadItem {
     pub kind: String,
     pub category: String,
     pub author: AuthorRef,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc")]
     pub last_activity_at: NaiveDateTime,
     pub reply_count: i32,
     pub pinned: bool,
@@ -419,7 +445,7 @@ pub async fn list_threads(
 }
 
 /// A thread with its whole post tree.
-#[utoipa::path(get, path = "/api/v1/threads/{id}", responses((status = 200, body = ThreadDetail), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/threads/{id}", params(("id" = i64, Path, description = "The numeric id")), responses((status = 200, body = ThreadDetail), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_thread(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
@@ -434,6 +460,7 @@ pub async fn get_thread(
 #[derive(Deserialize, ToSchema)]
 pub struct PostIn {
     /// Markdown.
+    #[schema(min_length = 1, max_length = 50000)]
     pub body: String,
     /// The post answered; none: the opening post.
     #[serde(default)]
@@ -455,7 +482,7 @@ fn single_post(conn: &mut db::DbConn, post_id: i64, moderator: bool) -> Result<A
 }
 
 /// Replies in a thread.
-#[utoipa::path(post, path = "/api/v1/threads/{id}/posts", request_body = PostIn, responses(
+#[utoipa::path(post, path = "/api/v1/threads/{id}/posts", params(("id" = i64, Path, description = "The numeric id")), request_body = PostIn, responses(
     (status = 201, body = ApiPost), (status = 404, body = crate::error::ErrorBody),
     (status = 409, description = "The thread is locked", body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create_post(
@@ -477,11 +504,12 @@ pub async fn create_post(
 
 #[derive(Deserialize, ToSchema)]
 pub struct PostEdit {
+    #[schema(min_length = 1, max_length = 50000)]
     pub body: String,
 }
 
 /// Edits a post (its author, marketers, admins); the old text becomes a revision.
-#[utoipa::path(patch, path = "/api/v1/posts/{id}", request_body = PostEdit, responses(
+#[utoipa::path(patch, path = "/api/v1/posts/{id}", params(("id" = i64, Path, description = "The numeric id")), request_body = PostEdit, responses(
     (status = 200, body = ApiPost), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn edit_post(
     state: web::Data<AppState>,
@@ -501,7 +529,7 @@ pub async fn edit_post(
 }
 
 /// Deletes the caller's own post; replies stay in place under a placeholder.
-#[utoipa::path(delete, path = "/api/v1/posts/{id}", responses((status = 204), (status = 403, body = crate::error::ErrorBody)))]
+#[utoipa::path(delete, path = "/api/v1/posts/{id}", params(("id" = i64, Path, description = "The numeric id")), responses((status = 204), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn delete_post(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
@@ -516,12 +544,13 @@ pub async fn delete_post(
 pub struct RevisionOut {
     /// The text before that edit.
     pub body: String,
+    #[serde(serialize_with = "crate::time::utc")]
     pub edited_at: NaiveDateTime,
     pub editor: String,
 }
 
 /// Earlier texts of a post, newest first.
-#[utoipa::path(get, path = "/api/v1/posts/{id}/revisions", responses((status = 200, body = [RevisionOut]), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/posts/{id}/revisions", params(("id" = i64, Path, description = "The numeric id")), responses((status = 200, body = [RevisionOut]), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn revisions(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
@@ -553,7 +582,7 @@ pub struct ModerationIn {
 }
 
 /// Moderates a thread (marketers, admins).
-#[utoipa::path(post, path = "/api/v1/threads/{id}/moderation", request_body = ModerationIn, responses(
+#[utoipa::path(post, path = "/api/v1/threads/{id}/moderation", params(("id" = i64, Path, description = "The numeric id")), request_body = ModerationIn, responses(
     (status = 200, body = ThreadDetail), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn moderate_thread(
     state: web::Data<AppState>,
@@ -573,7 +602,7 @@ pub async fn moderate_thread(
 }
 
 /// Hides or restores a post (marketers, admins).
-#[utoipa::path(post, path = "/api/v1/posts/{id}/moderation", request_body = ModerationIn, responses((status = 204), (status = 403, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/posts/{id}/moderation", params(("id" = i64, Path, description = "The numeric id")), request_body = ModerationIn, responses((status = 204), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn moderate_post(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,

@@ -21,3 +21,12 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
         }))
     }
 }
+
+/// `/healthz` answers GET only.
+pub async fn method_not_allowed() -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header(("Allow", "GET"))
+        .json(serde_json::json!({
+            "error": {"code": "method_not_allowed", "message": "this address answers GET"}
+        }))
+}

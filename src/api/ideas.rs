@@ -14,14 +14,18 @@ use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 pub struct IdeaIn {
+    #[schema(min_length = 3, max_length = 200)]
     pub title: String,
     /// Markdown.
+    #[schema(min_length = 1, max_length = 50000)]
     pub body: String,
     #[serde(default)]
     pub accounts: Vec<String>,
     #[serde(default)]
     pub competitors: Vec<String>,
+    /// At most 10 tags of at most 30 letters, digits or dashes.
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub tags: Vec<String>,
     /// Shown as "anonymous" to everyone but admins.
     #[serde(default)]
@@ -114,7 +118,7 @@ pub async fn list(
 }
 
 /// An idea with its votes, status and official answers.
-#[utoipa::path(get, path = "/api/v1/ideas/{id}", responses((status = 200, body = Idea), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/ideas/{id}", params(("id" = i64, Path, description = "The numeric id")), responses((status = 200, body = Idea), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
@@ -132,7 +136,7 @@ pub struct VotesOut {
 }
 
 /// Votes for an idea; voting twice counts once.
-#[utoipa::path(put, path = "/api/v1/ideas/{id}/vote", responses((status = 200, body = VotesOut), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/ideas/{id}/vote", params(("id" = i64, Path, description = "The numeric id")), responses((status = 200, body = VotesOut), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn vote(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
@@ -144,7 +148,7 @@ pub async fn vote(
 }
 
 /// Withdraws the caller's vote.
-#[utoipa::path(delete, path = "/api/v1/ideas/{id}/vote", responses((status = 200, body = VotesOut)))]
+#[utoipa::path(delete, path = "/api/v1/ideas/{id}/vote", params(("id" = i64, Path, description = "The numeric id")), responses((status = 200, body = VotesOut), (status = 409, description = "The idea was merged into another", body = crate::error::ErrorBody)))]
 pub async fn unvote(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
@@ -161,11 +165,12 @@ pub struct StatusIn {
     pub status: String,
     /// The official answer (Markdown).
     #[serde(default)]
+    #[schema(max_length = 50000)]
     pub response: Option<String>,
 }
 
 /// Sets an idea's status with an optional official answer (marketers, admins).
-#[utoipa::path(put, path = "/api/v1/ideas/{id}/status", request_body = StatusIn, responses((status = 200, body = Idea), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/ideas/{id}/status", params(("id" = i64, Path, description = "The numeric id")), request_body = StatusIn, responses((status = 200, body = Idea), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn set_status(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
@@ -189,7 +194,7 @@ pub struct MergeIn {
 }
 
 /// Merges this idea into another (marketers, admins).
-#[utoipa::path(post, path = "/api/v1/ideas/{id}/merge", request_body = MergeIn, responses((status = 200, body = Idea), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/ideas/{id}/merge", params(("id" = i64, Path, description = "The numeric id")), request_body = MergeIn, responses((status = 200, body = Idea), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn merge(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,

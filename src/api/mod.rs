@@ -28,7 +28,7 @@ use crate::error::{AppError, ErrorBody, ErrorDetail};
         ideas::merge, ideas::similar, crate::live::socket::live,
     ),
     components(schemas(ErrorBody, ErrorDetail, me::Me, crate::domain::Role)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonResponses),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
@@ -45,14 +45,134 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The answers every operation can give whatever it does, added to each
+/// so the document lists every status truthfully: 400 (unreadable input),
+/// 401 (no or bad token), 422 (a NUL in any text), 503 (the database does
+/// not answer); 404 where the path names something; 403 (role or CSRF) and
+/// 413 (body over the limit) on writes.
+struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let error = |what: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(what)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ErrorBody")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let public = path == "/healthz" || path.ends_with("/openapi.json");
+            let named = path.contains('{');
+            let ops = [
+                (&mut item.get, false),
+                (&mut item.put, true),
+                (&mut item.post, true),
+                (&mut item.delete, true),
+                (&mut item.patch, true),
+            ];
+            for (op, write) in ops {
+                let Some(op) = op.as_mut() else { continue };
+                let r = &mut op.responses.responses;
+                let mut add = |status: &str, what: &str| {
+                    r.entry(status.to_string()).or_insert_with(|| error(what));
+                };
+                if public {
+                    continue;
+                }
+                add(
+                    "400",
+                    "The request could not be read (malformed JSON, query or form)",
+                );
+                add("401", "No valid token or session");
+                add(
+                    "422",
+                    "The input breaks a rule (every rule broken is named)",
+                );
+                add(
+                    "503",
+                    "The database does not answer in time; retry after the Retry-After delay",
+                );
+                if named {
+                    add("404", "Nothing the caller may see has this address");
+                }
+                if write {
+                    add(
+                        "403",
+                        "The caller's role may not do this, or the CSRF token is missing",
+                    );
+                    add("413", "The body is larger than allowed");
+                }
+            }
+        }
+    }
+}
+
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", responses((status = 200, description = "OpenAPI 3 description of the API")))]
 pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }
 
-async fn not_found() -> Result<HttpResponse, AppError> {
-    Err(AppError::NotFound)
+/// The documented paths, as segments (`{…}` matches any one segment), with
+/// the methods each answers: read once from the OpenAPI document, so the
+/// 405 answers can never disagree with it.
+static ROUTES: std::sync::LazyLock<Vec<(Vec<String>, Vec<&'static str>)>> =
+    std::sync::LazyLock::new(|| {
+        ApiDoc::openapi()
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ];
+                (
+                    path.split('/').map(str::to_string).collect(),
+                    methods.into_iter().filter(|m| m.1).map(|m| m.0).collect(),
+                )
+            })
+            .collect()
+    });
+
+/// The methods a documented path answers, if `path` is one.
+fn allowed_methods(path: &str) -> Option<&'static [&'static str]> {
+    let segments: Vec<&str> = path.split('/').collect();
+    ROUTES.iter().find_map(|(pattern, methods)| {
+        let matches = pattern.len() == segments.len()
+            && pattern
+                .iter()
+                .zip(&segments)
+                .all(|(p, s)| p == s || (p.starts_with('{') && p.ends_with('}') && !s.is_empty()));
+        matches.then_some(methods.as_slice())
+    })
+}
+
+/// Unknown addresses are 404; a known address asked with a method it does
+/// not answer is 405 with `Allow`.
+async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, AppError> {
+    match allowed_methods(req.path()) {
+        Some(methods) => Ok(HttpResponse::MethodNotAllowed()
+            .insert_header(("Allow", methods.join(", ")))
+            .json(ErrorBody {
+                error: ErrorDetail {
+                    code: "method_not_allowed".into(),
+                    message: format!("this address answers {}", methods.join(", ")),
+                },
+            })),
+        None => Err(AppError::NotFound),
+    }
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -171,10 +171,13 @@ pub fn set_thread_links(
 /// An account as a CRM or a marketer sends it, before parsing.
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct AccountInput {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 253)]
     pub domain: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub industry: Option<String>,
     /// A user's email: the rep who owns the account.
     #[serde(default)]
@@ -242,8 +245,10 @@ pub fn upsert_account(
 
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 pub struct CompetitorInput {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub website: Option<String>,
 }
 

@@ -222,7 +222,7 @@ fn post_payload(
         "author": author_json(author),
         "body_html": post.body_html,
         "excerpt": markdown::excerpt(&post.body, 200),
-        "created_at": post.created_at,
+        "created_at": crate::time::rfc3339(&post.created_at),
         "url": format!("/t/{}#p{}", thread.id, post.id),
         "mentions": mentions,
     })

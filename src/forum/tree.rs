@@ -24,7 +24,9 @@ pub struct ApiPost {
     pub author: AuthorRef,
     /// Empty when the post was deleted or hidden.
     pub body_html: String,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc_opt")]
     pub edited_at: Option<NaiveDateTime>,
     pub deleted: bool,
     pub hidden: bool,

@@ -110,7 +110,12 @@ pub async fn live(
     if !same_origin(&req) {
         return Err(AppError::Forbidden.into());
     }
-    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    let (response, session, stream) = actix_ws::handle(&req, body).map_err(|e| {
+        AppError::bad_request(
+            "websocket_required",
+            format!("open this address as a websocket: {e}"),
+        )
+    })?;
     let stream = stream
         .max_frame_size(MAX_MESSAGE)
         .aggregate_continuations()

@@ -34,7 +34,9 @@ pub struct Account {
     pub domain: Option<String>,
     pub industry: Option<String>,
     pub owner: Option<Owner>,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -36,6 +36,7 @@ pub struct AuditEntry {
     pub target_kind: String,
     pub target_id: i64,
     pub detail: String,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
 }
 

@@ -13,7 +13,9 @@ pub struct Competitor {
     pub slug: String,
     pub name: String,
     pub website: Option<String>,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -25,7 +25,9 @@ pub struct PostRow {
     pub body_html: String,
     pub deleted: bool,
     pub hidden: bool,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc_opt")]
     pub edited_at: Option<NaiveDateTime>,
 }
 
@@ -150,6 +152,7 @@ pub fn set_hidden(conn: &mut DbConn, id: i64, hidden: bool) -> QueryResult<()> {
 pub struct Revision {
     /// The text as it was before this edit.
     pub body: String,
+    #[serde(serialize_with = "crate::time::utc")]
     pub edited_at: NaiveDateTime,
     pub editor: String,
 }

@@ -25,7 +25,9 @@ pub struct ThreadRow {
     pub reply_count: i32,
     pub last_post_id: i64,
     pub version: i64,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc")]
     pub last_activity_at: NaiveDateTime,
 }
 
@@ -291,7 +293,9 @@ pub struct ThreadListItem {
     pub category_name: String,
     pub author_id: i64,
     pub author_name: String,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::time::utc")]
     pub last_activity_at: NaiveDateTime,
     pub reply_count: i32,
     pub pinned: bool,

@@ -30,6 +30,7 @@ pub struct User {
     pub role: Role,
     pub locale: Option<String>,
     pub active: bool,
+    #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
 }
 

@@ -14,5 +14,6 @@ mod ideas;
 mod live;
 mod mail;
 mod markdown;
+mod openapi;
 mod resilience;
 mod visibility;

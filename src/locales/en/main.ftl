@@ -191,6 +191,7 @@ error-tags-too-many = At most 10 tags.
 error-kind-unknown = Choose what kind of post it is.
 error-category-required = Choose a category you can post in.
 error-category-name = A category name has 1 to 80 characters.
+error-category-description = A description has at most 500 characters.
 error-category-roles = Choose at least one role that may read the category.
 
 nav-accounts = Accounts

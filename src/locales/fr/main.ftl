@@ -191,6 +191,7 @@ error-tags-too-many = 10 étiquettes au plus.
 error-kind-unknown = Choisissez le type de message.
 error-category-required = Choisissez une catégorie où vous pouvez publier.
 error-category-name = Un nom de catégorie compte de 1 à 80 caractères.
+error-category-description = Une description compte au plus 500 caractères.
 error-category-roles = Choisissez au moins un rôle qui peut lire la catégorie.
 
 nav-accounts = Comptes
