@@ -8,7 +8,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::schema::events;
 use crate::db::{now, DbConn};
@@ -17,61 +17,361 @@ use crate::domain::Role;
 /// Serialises event appends across transactions on PostgreSQL.
 const APPEND_LOCK: i64 = 0x6772_6170_6576_0002;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum EventKind {
-    #[serde(rename = "thread.created")]
-    ThreadCreated,
-    #[serde(rename = "post.created")]
-    PostCreated,
-    #[serde(rename = "post.edited")]
-    PostEdited,
-    #[serde(rename = "post.deleted")]
-    PostDeleted,
-    #[serde(rename = "thread.moderated")]
-    ThreadModerated,
-    #[serde(rename = "links.changed")]
-    LinksChanged,
-    #[serde(rename = "idea.created")]
-    IdeaCreated,
-    #[serde(rename = "idea.voted")]
-    IdeaVoted,
-    #[serde(rename = "idea.status_changed")]
-    IdeaStatusChanged,
-    #[serde(rename = "idea.merged")]
-    IdeaMerged,
-    /// A notification for one user (topic `user:ID`), for the bell.
-    #[serde(rename = "notification.created")]
-    NotificationCreated,
+/// Someone named in an event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
 }
 
-impl EventKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::ThreadCreated => "thread.created",
-            EventKind::PostCreated => "post.created",
-            EventKind::PostEdited => "post.edited",
-            EventKind::PostDeleted => "post.deleted",
-            EventKind::ThreadModerated => "thread.moderated",
-            EventKind::LinksChanged => "links.changed",
-            EventKind::IdeaCreated => "idea.created",
-            EventKind::IdeaVoted => "idea.voted",
-            EventKind::IdeaStatusChanged => "idea.status_changed",
-            EventKind::IdeaMerged => "idea.merged",
-            EventKind::NotificationCreated => "notification.created",
+impl From<&crate::models::users::User> for Person {
+    fn from(u: &crate::models::users::User) -> Self {
+        Person {
+            id: u.id,
+            name: u.name.clone(),
         }
     }
 }
 
-/// An event to append. `readable_by` lists the roles that may see it (the
-/// roles that may read the content it is about).
-#[derive(Debug, Clone)]
-pub struct NewEvent {
-    pub kind: EventKind,
-    pub topics: Vec<String>,
-    pub readable_by: Vec<Role>,
-    pub payload: serde_json::Value,
+/// What a page needs to show a post without another request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostData {
+    pub thread_id: i64,
+    pub title: String,
+    pub category: String,
+    pub post_id: i64,
+    pub parent_id: Option<i64>,
+    pub depth: i32,
+    pub author: Person,
+    pub body_html: String,
+    pub excerpt: String,
+    /// RFC 3339.
+    pub created_at: String,
+    pub url: String,
+    /// Users mentioned, by id.
+    pub mentions: Vec<i64>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThreadCreated {
+    #[serde(flatten)]
+    pub post: PostData,
+    pub kind: String,
+    pub tags: Vec<String>,
+    pub accounts: Vec<String>,
+    pub competitors: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostCreated {
+    #[serde(flatten)]
+    pub post: PostData,
+    /// The author of the post answered (a reply notification).
+    pub parent_author_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostEdited {
+    #[serde(flatten)]
+    pub post: PostData,
+    pub editor: Person,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostDeleted {
+    pub thread_id: i64,
+    pub post_id: i64,
+    pub title: String,
+}
+
+/// A thread pinned, locked, hidden or moved, or one post hidden (`post_id`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThreadModerated {
+    pub thread_id: i64,
+    /// `thread.pin`, `thread.hide`, `post.hide`, …
+    pub action: String,
+    pub moderator: Person,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinksChanged {
+    pub thread_id: i64,
+    pub title: String,
+    pub category: String,
+    pub accounts: Vec<String>,
+    pub competitors: Vec<String>,
+    pub by: Person,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdeaCreated {
+    pub idea_id: i64,
+    pub title: String,
+    /// None for anonymous ideas, whoever reads.
+    pub author: Option<Person>,
+    pub body_html: String,
+    pub excerpt: String,
+    pub status: String,
+    pub accounts: Vec<String>,
+    pub competitors: Vec<String>,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdeaVoted {
+    pub idea_id: i64,
+    pub title: String,
+    pub votes: i64,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdeaStatusChanged {
+    pub idea_id: i64,
+    pub title: String,
+    pub old_status: String,
+    pub status: String,
+    pub response_html: Option<String>,
+    pub by: Person,
+    pub url: String,
+    /// The official answer as plain text.
+    pub excerpt: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdeaMerged {
+    /// The idea kept.
+    pub idea_id: i64,
+    pub merged_id: i64,
+    pub title: String,
+    pub merged_title: String,
+    pub votes: i64,
+    pub by: Person,
+    pub url: String,
+}
+
+/// A notification for one user (topic `user:ID`), for the bell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationCreated {
+    pub user_id: i64,
+    pub reason: String,
+    pub event_id: i64,
+    pub event_kind: String,
+    pub title: Option<String>,
+    pub url: Option<String>,
+}
+
+/// Every kind of event with its payload: a kind's name and the shape of its
+/// `data` are written here once. Serialized as `{"kind": …, "data": …}`,
+/// as the live feed sends it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data")]
+pub enum EventData {
+    #[serde(rename = "thread.created")]
+    ThreadCreated(ThreadCreated),
+    #[serde(rename = "post.created")]
+    PostCreated(PostCreated),
+    #[serde(rename = "post.edited")]
+    PostEdited(PostEdited),
+    #[serde(rename = "post.deleted")]
+    PostDeleted(PostDeleted),
+    #[serde(rename = "thread.moderated")]
+    ThreadModerated(ThreadModerated),
+    #[serde(rename = "links.changed")]
+    LinksChanged(LinksChanged),
+    #[serde(rename = "idea.created")]
+    IdeaCreated(IdeaCreated),
+    #[serde(rename = "idea.voted")]
+    IdeaVoted(IdeaVoted),
+    #[serde(rename = "idea.status_changed")]
+    IdeaStatusChanged(IdeaStatusChanged),
+    #[serde(rename = "idea.merged")]
+    IdeaMerged(IdeaMerged),
+    #[serde(rename = "notification.created")]
+    NotificationCreated(NotificationCreated),
+    /// A kind this build does not know (written by a newer one): skipped.
+    #[serde(other)]
+    Unknown,
+}
+
+impl EventData {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EventData::ThreadCreated(_) => "thread.created",
+            EventData::PostCreated(_) => "post.created",
+            EventData::PostEdited(_) => "post.edited",
+            EventData::PostDeleted(_) => "post.deleted",
+            EventData::ThreadModerated(_) => "thread.moderated",
+            EventData::LinksChanged(_) => "links.changed",
+            EventData::IdeaCreated(_) => "idea.created",
+            EventData::IdeaVoted(_) => "idea.voted",
+            EventData::IdeaStatusChanged(_) => "idea.status_changed",
+            EventData::IdeaMerged(_) => "idea.merged",
+            EventData::NotificationCreated(_) => "notification.created",
+            EventData::Unknown => "unknown",
+        }
+    }
+
+    /// The payload alone (the live feed's `data`).
+    pub fn payload(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        v.get_mut("data")
+            .map(serde_json::Value::take)
+            .unwrap_or_default()
+    }
+
+    /// The post an event shows, if it shows one.
+    pub fn post(&self) -> Option<&PostData> {
+        match self {
+            EventData::ThreadCreated(e) => Some(&e.post),
+            EventData::PostCreated(e) => Some(&e.post),
+            EventData::PostEdited(e) => Some(&e.post),
+            _ => None,
+        }
+    }
+
+    /// Who did what the event records.
+    pub fn actor(&self) -> Option<&Person> {
+        match self {
+            EventData::ThreadCreated(e) => Some(&e.post.author),
+            EventData::PostCreated(e) => Some(&e.post.author),
+            EventData::PostEdited(e) => Some(&e.editor),
+            EventData::ThreadModerated(e) => Some(&e.moderator),
+            EventData::LinksChanged(e) => Some(&e.by),
+            EventData::IdeaCreated(e) => e.author.as_ref(),
+            EventData::IdeaStatusChanged(e) => Some(&e.by),
+            EventData::IdeaMerged(e) => Some(&e.by),
+            _ => None,
+        }
+    }
+
+    pub fn title(&self) -> Option<&str> {
+        match self {
+            EventData::ThreadCreated(e) => Some(&e.post.title),
+            EventData::PostCreated(e) => Some(&e.post.title),
+            EventData::PostEdited(e) => Some(&e.post.title),
+            EventData::PostDeleted(e) => Some(&e.title),
+            EventData::ThreadModerated(e) => e.title.as_deref(),
+            EventData::LinksChanged(e) => Some(&e.title),
+            EventData::IdeaCreated(e) => Some(&e.title),
+            EventData::IdeaVoted(e) => Some(&e.title),
+            EventData::IdeaStatusChanged(e) => Some(&e.title),
+            EventData::IdeaMerged(e) => Some(&e.title),
+            EventData::NotificationCreated(e) => e.title.as_deref(),
+            EventData::Unknown => None,
+        }
+    }
+
+    pub fn url(&self) -> Option<String> {
+        match self {
+            EventData::ThreadCreated(e) => Some(e.post.url.clone()),
+            EventData::PostCreated(e) => Some(e.post.url.clone()),
+            EventData::PostEdited(e) => Some(e.post.url.clone()),
+            EventData::PostDeleted(e) => Some(format!("/t/{}", e.thread_id)),
+            EventData::ThreadModerated(e) => Some(format!("/t/{}", e.thread_id)),
+            EventData::LinksChanged(e) => Some(e.url.clone()),
+            EventData::IdeaCreated(e) => Some(e.url.clone()),
+            EventData::IdeaVoted(e) => Some(e.url.clone()),
+            EventData::IdeaStatusChanged(e) => Some(e.url.clone()),
+            EventData::IdeaMerged(e) => Some(e.url.clone()),
+            EventData::NotificationCreated(e) => e.url.clone(),
+            EventData::Unknown => None,
+        }
+    }
+
+    /// The thread an event is about, if any.
+    pub fn thread_id(&self) -> Option<i64> {
+        match self {
+            EventData::PostDeleted(e) => Some(e.thread_id),
+            EventData::ThreadModerated(e) => Some(e.thread_id),
+            EventData::LinksChanged(e) => Some(e.thread_id),
+            other => other.post().map(|p| p.thread_id),
+        }
+    }
+}
+
+/// What an event is filed under; subscribers ask for topics. Written as
+/// `all`, `ideas`, `category:SLUG`, `thread:ID`, `post:ID`,
+/// `account:EXTERNAL_ID`, `competitor:SLUG`, `tag:TAG`, `user:ID`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Topic {
+    All,
+    Ideas,
+    Category(String),
+    Thread(i64),
+    Post(i64),
+    Account(String),
+    Competitor(String),
+    Tag(String),
+    User(i64),
+}
+
+impl std::fmt::Display for Topic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Topic::All => f.write_str("all"),
+            Topic::Ideas => f.write_str("ideas"),
+            Topic::Category(s) => write!(f, "category:{s}"),
+            Topic::Thread(id) => write!(f, "thread:{id}"),
+            Topic::Post(id) => write!(f, "post:{id}"),
+            Topic::Account(k) => write!(f, "account:{k}"),
+            Topic::Competitor(s) => write!(f, "competitor:{s}"),
+            Topic::Tag(t) => write!(f, "tag:{t}"),
+            Topic::User(id) => write!(f, "user:{id}"),
+        }
+    }
+}
+
+impl Topic {
+    /// A topic as a client names it; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Topic> {
+        match text {
+            "all" => return Some(Topic::All),
+            "ideas" => return Some(Topic::Ideas),
+            _ => {}
+        }
+        let (kind, key) = text.split_once(':')?;
+        if key.is_empty() || key.len() > 200 {
+            return None;
+        }
+        let id = || key.parse::<i64>().ok();
+        Some(match kind {
+            "category" => Topic::Category(key.to_string()),
+            "thread" => Topic::Thread(id()?),
+            "post" => Topic::Post(id()?),
+            "account" => Topic::Account(key.to_string()),
+            "competitor" => Topic::Competitor(key.to_string()),
+            "tag" => Topic::Tag(key.to_string()),
+            "user" => Topic::User(id()?),
+            _ => return None,
+        })
+    }
+}
+
+/// An event to append. `readable_by` lists the roles that may see it:
+/// `authz::audience` of the content it is about.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub data: EventData,
+    pub topics: Vec<Topic>,
+    pub readable_by: Vec<Role>,
+}
+
+/// A logged event, typed (`data`) and as the wire carries it (`kind`,
+/// `payload`, `topics` as text), for pages and filters.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
     pub id: i64,
@@ -81,6 +381,8 @@ pub struct Event {
     pub payload: serde_json::Value,
     #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(skip)]
+    pub data: EventData,
 }
 
 impl Event {
@@ -101,6 +403,10 @@ struct EventRow {
 
 impl From<EventRow> for Event {
     fn from(r: EventRow) -> Self {
+        let payload: serde_json::Value =
+            serde_json::from_str(&r.payload).unwrap_or(serde_json::Value::Null);
+        let data = serde_json::from_value(serde_json::json!({"kind": r.kind, "data": payload}))
+            .unwrap_or(EventData::Unknown);
         Event {
             id: r.id,
             kind: r.kind,
@@ -110,8 +416,9 @@ impl From<EventRow> for Event {
                 .split(',')
                 .filter_map(|s| Role::parse(s).ok())
                 .collect(),
-            payload: serde_json::from_str(&r.payload).unwrap_or(serde_json::Value::Null),
+            payload,
             created_at: r.created_at,
+            data,
         }
     }
 }
@@ -125,12 +432,13 @@ pub fn append(conn: &mut DbConn, event: &NewEvent) -> QueryResult<i64> {
                 .execute(pg)?;
         }
         let roles: Vec<&str> = event.readable_by.iter().map(|r| r.as_str()).collect();
+        let topics: Vec<String> = event.topics.iter().map(Topic::to_string).collect();
         diesel::insert_into(events::table)
             .values((
-                events::kind.eq(event.kind.as_str()),
-                events::topics.eq(serde_json::to_string(&event.topics).unwrap_or_default()),
+                events::kind.eq(event.data.kind()),
+                events::topics.eq(serde_json::to_string(&topics).unwrap_or_default()),
                 events::readable_by.eq(roles.join(",")),
-                events::payload.eq(event.payload.to_string()),
+                events::payload.eq(event.data.payload().to_string()),
                 events::created_at.eq(now()),
             ))
             .returning(events::id)
@@ -180,9 +488,9 @@ pub fn recent(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Event>> {
 /// made from those events for users outside the audience are withdrawn, with
 /// their emails not yet sent. Never widens: restoring content does not
 /// re-open what was said while it was hidden. Returns how many events changed.
-pub fn restrict(conn: &mut DbConn, topic: &str, audience: &[Role]) -> QueryResult<usize> {
+pub fn restrict(conn: &mut DbConn, topic: &Topic, audience: &[Role]) -> QueryResult<usize> {
     use crate::db::schema::{notifications, outbox, users};
-    let pattern = format!("%\"{}\"%", crate::db::like_escape(topic));
+    let pattern = format!("%\"{}\"%", crate::db::like_escape(&topic.to_string()));
     let logged: Vec<(i64, String)> = events::table
         .filter(events::topics.like(&pattern).escape('\\'))
         .select((events::id, events::readable_by))

@@ -9,7 +9,6 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
-use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::authz::{self, Action};
@@ -20,7 +19,7 @@ use crate::db::schema::{
 use crate::db::{now, DbConn};
 use crate::domain::{Email, PostBody, Role, Tags, Title};
 use crate::error::AppError;
-use crate::events::{self, EventKind, NewEvent};
+use crate::events::{self, EventData, NewEvent, Topic};
 use crate::forum::tree::AuthorRef;
 use crate::models::users::User;
 use crate::models::{categories, posts, threads};
@@ -137,8 +136,8 @@ fn author_visible(viewer: &User, idea: &IdeaRow) -> bool {
     !idea.anonymous || viewer.role == Role::Admin
 }
 
-fn topics(links: &threads::Links) -> Vec<String> {
-    let mut t = vec!["all".to_string(), "ideas".to_string()];
+fn topics(links: &threads::Links) -> Vec<Topic> {
+    let mut t = vec![Topic::All, Topic::Ideas];
     t.extend(links.topics());
     t
 }
@@ -175,12 +174,7 @@ fn idea_links(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, thread
 }
 
 /// Appends an idea event for the idea box's readers.
-fn event(
-    conn: &mut DbConn,
-    kind: EventKind,
-    links: &threads::Links,
-    payload: serde_json::Value,
-) -> QueryResult<i64> {
+fn event(conn: &mut DbConn, data: EventData, links: &threads::Links) -> QueryResult<i64> {
     let readable_by = match categories::find_by_slug(conn, "ideas")? {
         Some(c) => authz::audience(&c, false),
         None => Vec::new(),
@@ -188,10 +182,9 @@ fn event(
     events::append(
         conn,
         &NewEvent {
-            kind,
+            data,
             topics: topics(links),
             readable_by,
-            payload,
         },
     )
 }
@@ -251,22 +244,19 @@ pub fn create(conn: &mut DbConn, author: &User, input: &NewIdea) -> Result<IdeaR
                 .execute(conn)?;
         }
         let links = resolved.links();
-        let author_json = if input.anonymous {
-            json!(null)
-        } else {
-            json!({"id": author.id, "name": author.name})
-        };
-        event(
-            conn,
-            EventKind::IdeaCreated,
-            &links,
-            json!({
-                "idea_id": row.id, "title": row.title, "author": author_json, "body_html": html,
-                "excerpt": crate::markdown::excerpt(input.body.as_str(), 200), "status": "open",
-                "accounts": links.account_keys(), "competitors": links.competitor_keys(),
-                "url": format!("/ideas/{}", row.id),
-            }),
-        )?;
+        let data = EventData::IdeaCreated(events::IdeaCreated {
+            idea_id: row.id,
+            title: row.title.clone(),
+            // Anonymous ideas name nobody, whoever reads the feed.
+            author: (!input.anonymous).then(|| author.into()),
+            body_html: html,
+            excerpt: crate::markdown::excerpt(input.body.as_str(), 200),
+            status: "open".into(),
+            accounts: links.account_keys(),
+            competitors: links.competitor_keys(),
+            url: format!("/ideas/{}", row.id),
+        });
+        event(conn, data, &links)?;
         Ok(row)
     })
 }
@@ -329,12 +319,13 @@ pub fn vote(conn: &mut DbConn, user: &User, id: i64, on: bool) -> Result<i64, Ap
                 )?;
             }
             let links = idea_links(conn, &[id])?.remove(&id).unwrap_or_default();
-            event(
-                conn,
-                EventKind::IdeaVoted,
-                &links,
-                json!({"idea_id": id, "title": idea.title, "votes": votes, "url": format!("/ideas/{id}")}),
-            )?;
+            let data = EventData::IdeaVoted(events::IdeaVoted {
+                idea_id: id,
+                title: idea.title.clone(),
+                votes,
+                url: format!("/ideas/{id}"),
+            });
+            event(conn, data, &links)?;
         }
         Ok(votes)
     })
@@ -382,14 +373,19 @@ pub fn set_status(
             .set((ideas::status.eq(status), ideas::updated_at.eq(now())))
             .execute(conn)?;
         let links = idea_links(conn, &[id])?.remove(&id).unwrap_or_default();
-        event(
-            conn,
-            EventKind::IdeaStatusChanged,
-            &links,
-            json!({"idea_id": id, "title": idea.title, "old_status": idea.status, "status": status,
-                   "response_html": html, "by": {"id": user.id, "name": user.name}, "url": format!("/ideas/{id}"),
-                   "excerpt": response.as_ref().map(|r| crate::markdown::excerpt(r.as_str(), 300))}),
-        )?;
+        let data = EventData::IdeaStatusChanged(events::IdeaStatusChanged {
+            idea_id: id,
+            title: idea.title.clone(),
+            old_status: idea.status.clone(),
+            status: status.to_string(),
+            response_html: html.clone(),
+            by: user.into(),
+            url: format!("/ideas/{id}"),
+            excerpt: response
+                .as_ref()
+                .map(|r| crate::markdown::excerpt(r.as_str(), 300)),
+        });
+        event(conn, data, &links)?;
         Ok(())
     })
 }
@@ -467,13 +463,16 @@ pub fn merge(conn: &mut DbConn, user: &User, from: i64, into: i64) -> Result<(),
             .execute(conn)?;
         let links = idea_links(conn, &[into])?.remove(&into).unwrap_or_default();
         let votes = count_votes(conn, into)?;
-        event(
-            conn,
-            EventKind::IdeaMerged,
-            &links,
-            json!({"idea_id": into, "merged_id": from, "title": b.title, "merged_title": a.title, "votes": votes,
-                   "by": {"id": user.id, "name": user.name}, "url": format!("/ideas/{into}")}),
-        )?;
+        let data = EventData::IdeaMerged(events::IdeaMerged {
+            idea_id: into,
+            merged_id: from,
+            title: b.title.clone(),
+            merged_title: a.title.clone(),
+            votes,
+            by: user.into(),
+            url: format!("/ideas/{into}"),
+        });
+        event(conn, data, &links)?;
         Ok(())
     })
 }

@@ -16,7 +16,7 @@ use crate::db::schema::{follows, idea_votes, ideas, notifications, users, worker
 use crate::db::{now, DbConn};
 use crate::digest::DigestSettings;
 use crate::domain::Role;
-use crate::events::{self, Event, EventKind};
+use crate::events::{self, Event, EventData, Topic};
 use crate::i18n;
 use crate::mail::compose::{lang_of, Composer};
 use crate::mail::outbox;
@@ -31,27 +31,17 @@ const WORKER_LOCK: i64 = 0x6772_6170_6576_0003;
 /// Who should hear of an event, with the first reason that applies.
 pub fn recipients(conn: &mut DbConn, e: &Event) -> QueryResult<BTreeMap<i64, &'static str>> {
     let mut out: BTreeMap<i64, &'static str> = BTreeMap::new();
-    let p = &e.payload;
-    let actor = p["author"]["id"]
-        .as_i64()
-        .or(p["by"]["id"].as_i64())
-        .or(p["editor"]["id"].as_i64());
+    let actor = e.data.actor().map(|p| p.id);
     let mut add = |id: i64, why: &'static str| {
         out.entry(id).or_insert(why);
     };
-    match e.kind.as_str() {
-        "post.created" | "thread.created" => {
-            if let Some(id) = p["parent_author_id"].as_i64() {
-                add(id, "reply");
+    match &e.data {
+        EventData::ThreadCreated(_) | EventData::PostCreated(_) => {
+            if let EventData::PostCreated(p) = &e.data {
+                add(p.parent_author_id, "reply");
             }
-            for id in p["mentions"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|v| v.as_i64())
-            {
-                add(id, "mention");
-            }
+            let post = e.data.post().expect("a post event");
+            post.mentions.iter().for_each(|id| add(*id, "mention"));
             // Followers of any of the event's topics, in one query: keys
             // first, then the exact (kind, key) pairs checked here.
             let pairs: Vec<(&str, &str)> =
@@ -67,27 +57,27 @@ pub fn recipients(conn: &mut DbConn, e: &Event) -> QueryResult<BTreeMap<i64, &'s
                 }
             }
         }
-        "idea.status_changed" | "idea.merged" => {
-            if let Some(idea) = p["idea_id"].as_i64() {
-                let mut ids: Vec<i64> = ideas::table
-                    .find(idea)
-                    .select(ideas::author_id)
-                    .load(conn)?;
-                ids.extend(
-                    idea_votes::table
-                        .filter(idea_votes::idea_id.eq(idea))
-                        .select(idea_votes::user_id)
-                        .load::<i64>(conn)?,
-                );
-                ids.extend(
-                    follows::table
-                        .filter(follows::kind.eq("idea"))
-                        .filter(follows::key.eq(idea.to_string()))
-                        .select(follows::user_id)
-                        .load::<i64>(conn)?,
-                );
-                ids.into_iter().for_each(|id| add(id, "idea"));
-            }
+        EventData::IdeaStatusChanged(events::IdeaStatusChanged { idea_id: idea, .. })
+        | EventData::IdeaMerged(events::IdeaMerged { idea_id: idea, .. }) => {
+            let idea = *idea;
+            let mut ids: Vec<i64> = ideas::table
+                .find(idea)
+                .select(ideas::author_id)
+                .load(conn)?;
+            ids.extend(
+                idea_votes::table
+                    .filter(idea_votes::idea_id.eq(idea))
+                    .select(idea_votes::user_id)
+                    .load::<i64>(conn)?,
+            );
+            ids.extend(
+                follows::table
+                    .filter(follows::kind.eq("idea"))
+                    .filter(follows::key.eq(idea.to_string()))
+                    .select(follows::user_id)
+                    .load::<i64>(conn)?,
+            );
+            ids.into_iter().for_each(|id| add(id, "idea"));
         }
         _ => {}
     }
@@ -153,18 +143,20 @@ pub fn process(conn: &mut DbConn, limit: i64, mail: Option<Composer>) -> QueryRe
                 let Some(recipient) = crate::models::users::find(conn, user)? else {
                     continue;
                 };
-                let p = &e.payload;
                 events::append(
                     conn,
                     &events::NewEvent {
-                        kind: EventKind::NotificationCreated,
-                        // Only that user may subscribe to this topic.
-                        topics: vec![format!("user:{user}")],
-                        readable_by: vec![recipient.role],
-                        payload: serde_json::json!({
-                            "user_id": user, "reason": reason, "event_id": e.id, "event_kind": e.kind,
-                            "title": p["title"], "url": p["url"],
+                        data: EventData::NotificationCreated(events::NotificationCreated {
+                            user_id: user,
+                            reason: reason.to_string(),
+                            event_id: e.id,
+                            event_kind: e.kind.clone(),
+                            title: e.data.title().map(str::to_string),
+                            url: e.data.url(),
                         }),
+                        // Only that user may subscribe to this topic.
+                        topics: vec![Topic::User(user)],
+                        readable_by: vec![recipient.role],
                     },
                 )?;
                 if let Some(composer) = mail {
@@ -201,7 +193,7 @@ fn wants(settings: &DigestSettings, reason: &str) -> Option<&'static str> {
 /// at most one per thread and hour, so a busy thread does not flood the
 /// inbox (the bell still counts every post).
 fn dedup_key(e: &Event, user_id: i64, reason: &str) -> String {
-    match (reason, e.payload["thread_id"].as_i64()) {
+    match (reason, e.data.thread_id()) {
         ("follow", Some(thread)) => format!(
             "notify:follow:{user_id}:{thread}:{}",
             e.created_at.format("%Y-%m-%dT%H")
@@ -222,15 +214,13 @@ fn email(
         return Ok(());
     };
     let lang = lang_of(user);
-    let p = &e.payload;
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
-    let title = text(&p["title"]);
-    let actor = text(&p["author"]["name"]);
+    let title = e.data.title().unwrap_or_default().to_string();
+    let actor = e.data.actor().map(|p| p.name.clone()).unwrap_or_default();
     let headline = match reason {
         "idea" => {
-            let status = match p["status"].as_str() {
-                Some(s) => i18n::t(lang, &format!("status-{s}")),
-                None => i18n::t(lang, "event-idea-merged"),
+            let status = match &e.data {
+                EventData::IdeaStatusChanged(s) => i18n::t(lang, &format!("status-{}", s.status)),
+                _ => i18n::t(lang, "event-idea-merged"),
             };
             i18n::t_args(
                 lang,
@@ -245,10 +235,14 @@ fn email(
             &[("name", actor), ("title", title)],
         ),
     };
+    let excerpt = match &e.data {
+        EventData::IdeaStatusChanged(s) => s.excerpt.clone().unwrap_or_default(),
+        other => other.post().map(|p| p.excerpt.clone()).unwrap_or_default(),
+    };
     let mut ctx = tera::Context::new();
     ctx.insert("headline", &headline);
-    ctx.insert("excerpt", &text(&p["excerpt"]));
-    ctx.insert("url", &text(&p["url"]));
+    ctx.insert("excerpt", &excerpt);
+    ctx.insert("url", &e.data.url().unwrap_or_default());
     match composer.compose(
         user,
         "notification",

@@ -207,12 +207,15 @@ window.grapevineLive = function (topics, since, onEvent) {
   return { close: function () { ws.onclose = null; ws.close(); } };
 };
 
-// Thread page: new replies appear at their place in the tree, marked new.
+// Thread page: new replies appear at their place in the tree, edits,
+// deletions and moderation replace the post in place. Each post comes from
+// the server rendered by the page's own template, for this reader (their
+// links, placeholders for what they may not read).
 (function () {
   "use strict";
   var thread = document.querySelector("[data-live-thread]");
-  if (!thread || !window.WebSocket) return;
-  var replyLabel = (document.querySelector("a.reply-link") || {}).textContent || "Reply";
+  if (!thread || !window.WebSocket || !window.fetch || !window.DOMParser) return;
+  var id = thread.dataset.liveThread;
   function childList(parent) {
     var holder = parent.classList.contains("opening") ? document.getElementById("replies") : parent.parentElement;
     var ol = null;
@@ -220,40 +223,40 @@ window.grapevineLive = function (topics, since, onEvent) {
     if (!ol) { ol = document.createElement("ol"); ol.className = "tree"; holder.appendChild(ol); }
     return ol;
   }
-  window.grapevineLive(["thread:" + thread.dataset.liveThread], Number(thread.dataset.since), function (ev) {
-    if (ev.kind !== "post.created" || document.getElementById("p" + ev.data.post_id)) return;
-    var parent = document.getElementById("p" + ev.data.parent_id);
-    if (!parent) return;
-    var art = document.createElement("article");
-    art.className = "post new unread";
-    art.id = "p" + ev.data.post_id;
-    var meta = document.createElement("header");
-    meta.className = "post-meta";
-    var who = document.createElement("a");
-    who.className = "author";
-    who.href = "/users/" + ev.data.author.id;
-    who.textContent = ev.data.author.name;
-    var when = document.createElement("time");
-    when.setAttribute("datetime", ev.data.created_at);
-    meta.appendChild(who);
-    meta.appendChild(when);
-    var body = document.createElement("div");
-    body.className = "body";
-    body.innerHTML = ev.data.body_html; // sanitized by the server at write time
-    var actions = document.createElement("div");
-    actions.className = "post-actions";
-    var reply = document.createElement("a");
-    reply.className = "reply-link";
-    reply.href = "?reply_to=" + ev.data.post_id + "#reply";
-    reply.textContent = replyLabel;
-    actions.appendChild(reply);
-    art.appendChild(meta);
-    art.appendChild(body);
-    art.appendChild(actions);
+  function fragment(postId) {
+    return fetch("/t/" + id + "/posts/" + postId, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) return null;
+        return new DOMParser().parseFromString(html, "text/html").querySelector("article.post");
+      });
+  }
+  function place(art, parentId) {
+    var parent = document.getElementById("p" + parentId);
+    if (!parent || document.getElementById(art.id)) return;
+    art.classList.add("unread");
     var li = document.createElement("li");
     li.appendChild(art);
-    childList(parent).appendChild(li);
-    if (window.grapevineLocalTimes) window.grapevineLocalTimes(art);
+    // Beyond the depth cap a reply is shown beside its parent, not under it.
+    var beside = parent.dataset.depth && parent.dataset.depth === art.dataset.depth;
+    if (beside && parent.parentElement.tagName === "LI") parent.parentElement.after(li);
+    else childList(parent).appendChild(li);
+  }
+  function refresh(postId, parentId) {
+    fragment(postId).then(function (art) {
+      if (!art) return;
+      var old = document.getElementById(art.id);
+      if (old) { art.classList.remove("new"); old.replaceWith(art); }
+      else if (parentId) place(art, parentId);
+      else return;
+      if (window.grapevineLocalTimes) window.grapevineLocalTimes(art);
+    });
+  }
+  window.grapevineLive(["thread:" + id], Number(thread.dataset.since), function (ev) {
+    var d = ev.data || {};
+    if (ev.kind === "post.created") { if (!document.getElementById("p" + d.post_id)) refresh(d.post_id, d.parent_id); }
+    else if (ev.kind === "post.edited" || ev.kind === "post.deleted") refresh(d.post_id, null);
+    else if (ev.kind === "thread.moderated" && d.post_id) refresh(d.post_id, null);
   });
 })();
 

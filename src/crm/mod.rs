@@ -4,13 +4,12 @@
 pub mod import;
 
 use diesel::prelude::*;
-use serde_json::json;
 
 use crate::authz::{self, Action};
 use crate::db::DbConn;
 use crate::domain::{crm, Email, ExternalId, FieldErrors, Slug};
 use crate::error::AppError;
-use crate::events::{self, EventKind, NewEvent};
+use crate::events::{self, EventData, NewEvent};
 use crate::forum;
 use crate::models::accounts::{self, AccountFields, AccountRow};
 use crate::models::competitors::{self, Competitor};
@@ -154,14 +153,17 @@ pub fn set_thread_links(
         events::append(
             conn,
             &NewEvent {
-                kind: EventKind::LinksChanged,
-                topics,
-                readable_by: category.readable_by.clone(),
-                payload: json!({
-                    "thread_id": thread.id, "title": thread.title, "category": category.slug,
-                    "accounts": after.account_keys(), "competitors": after.competitor_keys(),
-                    "by": {"id": user.id, "name": user.name}, "url": format!("/t/{}", thread.id),
+                data: EventData::LinksChanged(events::LinksChanged {
+                    thread_id: thread.id,
+                    title: thread.title.clone(),
+                    category: category.slug.clone(),
+                    accounts: after.account_keys(),
+                    competitors: after.competitor_keys(),
+                    by: user.into(),
+                    url: format!("/t/{}", thread.id),
                 }),
+                topics,
+                readable_by: authz::audience(&category, thread.hidden),
             },
         )?;
         Ok(after)

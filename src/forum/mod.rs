@@ -8,14 +8,13 @@ pub mod view;
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use serde_json::json;
 
 use crate::authz::{self, Action};
 use crate::db::schema::users;
 use crate::db::DbConn;
 use crate::domain::{PostBody, Tags, ThreadKind, Title};
 use crate::error::AppError;
-use crate::events::{self, EventKind, NewEvent};
+use crate::events::{self, EventData, NewEvent, Person, PostData, Topic};
 use crate::markdown::{self, Mentioned};
 use crate::models::categories::{self, Category};
 use crate::models::posts::{self, PostRow};
@@ -93,9 +92,9 @@ pub fn update_category(
             .any(|r| !after.readable_by.contains(r))
         {
             let audience = authz::audience(&after, false);
-            events::restrict(conn, &format!("category:{}", before.slug), &audience)?;
+            events::restrict(conn, &Topic::Category(before.slug.clone()), &audience)?;
             if before.slug == "ideas" {
-                events::restrict(conn, "ideas", &audience)?;
+                events::restrict(conn, &Topic::Ideas, &audience)?;
             }
         }
         Ok(after)
@@ -180,79 +179,71 @@ pub fn load_thread(conn: &mut DbConn, user: &User, id: i64) -> Result<LoadedThre
     })
 }
 
-pub fn thread_topics(category: &Category, thread_id: i64) -> Vec<String> {
+pub fn thread_topics(category: &Category, thread_id: i64) -> Vec<Topic> {
     vec![
-        "all".to_string(),
-        format!("category:{}", category.slug),
-        format!("thread:{thread_id}"),
+        Topic::All,
+        Topic::Category(category.slug.clone()),
+        Topic::Thread(thread_id),
     ]
 }
 
-/// The thread's topics plus those of its linked accounts and competitors.
-fn linked_topics(
+/// The thread's topics plus those of its linked accounts and competitors,
+/// and the post's own (so a post hidden later can have what was said of it
+/// withdrawn, `events::restrict`).
+fn post_topics(
     conn: &mut DbConn,
     category: &Category,
     thread_id: i64,
-) -> QueryResult<Vec<String>> {
+    post_id: i64,
+) -> QueryResult<Vec<Topic>> {
     let mut topics = thread_topics(category, thread_id);
     if let Some(links) = threads::links_of(conn, &[thread_id])?.remove(&thread_id) {
         topics.extend(links.topics());
     }
+    topics.push(Topic::Post(post_id));
     Ok(topics)
 }
 
-fn author_json(user: &User) -> serde_json::Value {
-    json!({"id": user.id, "name": user.name})
-}
-
-fn post_payload(
+fn post_data(
     thread: &ThreadRow,
     category: &Category,
     post: &PostRow,
     author: &User,
     mentions: &[i64],
-) -> serde_json::Value {
-    json!({
-        "thread_id": thread.id,
-        "title": thread.title,
-        "category": category.slug,
-        "post_id": post.id,
-        "parent_id": post.parent_id,
-        "depth": post.depth,
-        "author": author_json(author),
-        "body_html": post.body_html,
-        "excerpt": markdown::excerpt(&post.body, 200),
-        "created_at": crate::time::rfc3339(&post.created_at),
-        "url": format!("/t/{}#p{}", thread.id, post.id),
-        "mentions": mentions,
-    })
+) -> PostData {
+    PostData {
+        thread_id: thread.id,
+        title: thread.title.clone(),
+        category: category.slug.clone(),
+        post_id: post.id,
+        parent_id: post.parent_id,
+        depth: post.depth,
+        author: author.into(),
+        body_html: post.body_html.clone(),
+        excerpt: markdown::excerpt(&post.body, 200),
+        created_at: crate::time::rfc3339(&post.created_at),
+        url: format!("/t/{}#p{}", thread.id, post.id),
+        mentions: mentions.to_vec(),
+    }
 }
 
 /// Appends an event about content in `category`, for its audience now
 /// (`hidden`: the thread or post is hidden).
 fn append(
     conn: &mut DbConn,
-    kind: EventKind,
+    data: EventData,
     category: &Category,
     hidden: bool,
-    topics: Vec<String>,
-    payload: serde_json::Value,
+    topics: Vec<Topic>,
 ) -> QueryResult<i64> {
     events::append(
         conn,
         &NewEvent {
-            kind,
+            data,
             topics,
             readable_by: authz::audience(category, hidden),
-            payload,
         },
     )
-}
-
-/// The topic naming one post in the log, so a post hidden later can have
-/// what was said of it withdrawn (`events::restrict`).
-fn post_topic(post_id: i64) -> String {
-    format!("post:{post_id}")
 }
 
 /// Creates a thread with its opening post, tags and event.
@@ -291,23 +282,18 @@ pub fn create_thread(
         threads::set_links(conn, thread.id, &account_ids, &competitor_ids)?;
         let thread = threads::find(conn, thread.id)?.ok_or(AppError::NotFound)?;
         let links = links.links();
-        let mut payload = post_payload(&thread, &category, &post, author, &mentions);
-        payload["kind"] = json!(thread.kind);
-        payload["tags"] = json!(input.tags.as_slice());
-        payload["accounts"] = json!(links.account_keys());
-        payload["competitors"] = json!(links.competitor_keys());
+        let data = EventData::ThreadCreated(events::ThreadCreated {
+            post: post_data(&thread, &category, &post, author, &mentions),
+            kind: thread.kind.clone(),
+            tags: input.tags.as_slice().to_vec(),
+            accounts: links.account_keys(),
+            competitors: links.competitor_keys(),
+        });
         let mut topics = thread_topics(&category, thread.id);
         topics.extend(links.topics());
-        topics.extend(input.tags.as_slice().iter().map(|t| format!("tag:{t}")));
-        topics.push(post_topic(post.id));
-        append(
-            conn,
-            EventKind::ThreadCreated,
-            &category,
-            false,
-            topics,
-            payload,
-        )?;
+        topics.extend(input.tags.as_slice().iter().cloned().map(Topic::Tag));
+        topics.push(Topic::Post(post.id));
+        append(conn, data, &category, false, topics)?;
         Ok((thread, post))
     })
 }
@@ -347,19 +333,12 @@ pub fn reply(
             &html,
         )?;
         threads::record_post(conn, thread.id, post.id, true)?;
-        let payload = post_payload(&thread, &category, &post, author, &mentions);
-        let mut payload = payload;
-        payload["parent_author_id"] = json!(parent.author_id);
-        let mut topics = linked_topics(conn, &category, thread.id)?;
-        topics.push(post_topic(post.id));
-        append(
-            conn,
-            EventKind::PostCreated,
-            &category,
-            thread.hidden,
-            topics,
-            payload,
-        )?;
+        let data = EventData::PostCreated(events::PostCreated {
+            post: post_data(&thread, &category, &post, author, &mentions),
+            parent_author_id: parent.author_id,
+        });
+        let topics = post_topics(conn, &category, thread.id, post.id)?;
+        append(conn, data, &category, thread.hidden, topics)?;
         Ok(post)
     })
 }
@@ -385,19 +364,18 @@ pub fn edit_post(
         if editor.id != post.author_id {
             audit::record(conn, editor.id, "post.edit", "post", post.id, "")?;
         }
-        let mut payload = post_payload(&thread, &category, &edited, editor, &mentions);
-        payload["editor"] = author_json(editor);
-        let mut topics = linked_topics(conn, &category, thread.id)?;
-        topics.push(post_topic(post.id));
-        let hidden = thread.hidden || post.hidden;
-        append(
-            conn,
-            EventKind::PostEdited,
-            &category,
-            hidden,
-            topics,
-            payload,
-        )?;
+        // The post's author stays its author; the editor is named apart.
+        let author = crate::models::users::find(conn, post.author_id)?
+            .map(|u| Person::from(&u))
+            .unwrap_or_else(|| editor.into());
+        let mut shown = post_data(&thread, &category, &edited, editor, &mentions);
+        shown.author = author;
+        let data = EventData::PostEdited(events::PostEdited {
+            post: shown,
+            editor: editor.into(),
+        });
+        let topics = post_topics(conn, &category, thread.id, post.id)?;
+        append(conn, data, &category, thread.hidden || post.hidden, topics)?;
         Ok(edited)
     })
 }
@@ -415,18 +393,13 @@ pub fn delete_post(conn: &mut DbConn, user: &User, post_id: i64) -> Result<(), A
         } else {
             threads::touch(conn, thread.id)?;
         }
-        let payload = json!({"thread_id": thread.id, "post_id": post.id, "title": thread.title});
-        let mut topics = linked_topics(conn, &category, thread.id)?;
-        topics.push(post_topic(post.id));
-        let hidden = thread.hidden || post.hidden;
-        append(
-            conn,
-            EventKind::PostDeleted,
-            &category,
-            hidden,
-            topics,
-            payload,
-        )?;
+        let data = EventData::PostDeleted(events::PostDeleted {
+            thread_id: thread.id,
+            post_id: post.id,
+            title: thread.title.clone(),
+        });
+        let topics = post_topics(conn, &category, thread.id, post.id)?;
+        append(conn, data, &category, thread.hidden || post.hidden, topics)?;
         Ok(())
     })
 }
@@ -519,25 +492,30 @@ pub fn moderate_thread(
         // What was said of the thread before is withdrawn from whoever may
         // no longer read it (hidden, or moved somewhere narrower).
         let now_readable = authz::audience(&target, hidden);
-        events::restrict(conn, &format!("thread:{}", thread.id), &now_readable)?;
+        events::restrict(conn, &Topic::Thread(thread.id), &now_readable)?;
         // Readers of both the old and the new category hear about a move.
         let mut readable_by = now_readable;
         readable_by.retain(|r| category.readable_by.contains(r));
         let mut topics = thread_topics(&target, thread.id);
         if target.id != category.id {
-            topics.push(format!("category:{}", category.slug));
+            topics.push(Topic::Category(category.slug.clone()));
         }
         events::append(
             conn,
             &NewEvent {
-                kind: EventKind::ThreadModerated,
+                data: EventData::ThreadModerated(events::ThreadModerated {
+                    thread_id: thread.id,
+                    action: action.name().to_string(),
+                    moderator: user.into(),
+                    post_id: None,
+                    title: Some(thread.title.clone()),
+                    category: Some(target.slug.clone()),
+                    pinned: Some(pinned),
+                    locked: Some(locked),
+                    hidden: Some(hidden),
+                }),
                 topics,
                 readable_by,
-                payload: json!({
-                    "thread_id": thread.id, "title": thread.title, "action": action.name(),
-                    "category": target.slug, "pinned": pinned, "locked": locked, "hidden": hidden,
-                    "moderator": author_json(user),
-                }),
             },
         )?;
         threads::find(conn, thread.id)?.ok_or(AppError::NotFound)
@@ -560,16 +538,21 @@ pub fn moderate_post(
         audit::record(conn, user.id, action, "post", post.id, "")?;
         if hide {
             let audience = authz::audience(&category, true);
-            events::restrict(conn, &post_topic(post.id), &audience)?;
+            events::restrict(conn, &Topic::Post(post.id), &audience)?;
         }
-        append(
-            conn,
-            EventKind::ThreadModerated,
-            &category,
-            thread.hidden,
-            thread_topics(&category, thread.id),
-            json!({"thread_id": thread.id, "post_id": post.id, "action": action, "moderator": author_json(user)}),
-        )?;
+        let data = EventData::ThreadModerated(events::ThreadModerated {
+            thread_id: thread.id,
+            action: action.to_string(),
+            moderator: user.into(),
+            post_id: Some(post.id),
+            title: None,
+            category: None,
+            pinned: None,
+            locked: None,
+            hidden: Some(hide),
+        });
+        let topics = thread_topics(&category, thread.id);
+        append(conn, data, &category, thread.hidden, topics)?;
         Ok(())
     })
 }

@@ -67,18 +67,12 @@ enum ClientMessage {
     },
 }
 
-/// A topic as the contract names them, or `user:ID` for the caller's own
-/// notifications (the bell).
+/// A topic as the contract names them (`events::Topic`), and of users'
+/// topics only the caller's own (the bell).
 fn valid_topic(t: &str, user_id: i64) -> bool {
-    if t == "all" || t == "ideas" || t == format!("user:{user_id}") {
-        return true;
-    }
-    match t.split_once(':') {
-        Some((kind, key)) => {
-            ["category", "thread", "account", "competitor", "tag"].contains(&kind)
-                && !key.is_empty()
-                && key.len() <= 200
-        }
+    match crate::events::Topic::parse(t) {
+        Some(crate::events::Topic::User(id)) => id == user_id,
+        Some(_) => true,
         None => false,
     }
 }

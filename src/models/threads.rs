@@ -213,14 +213,15 @@ impl Links {
     }
 
     /// The live-feed topics of these links.
-    pub fn topics(&self) -> Vec<String> {
+    pub fn topics(&self) -> Vec<crate::events::Topic> {
+        use crate::events::Topic;
         self.accounts
             .iter()
-            .map(|a| format!("account:{}", a.0))
+            .map(|a| Topic::Account(a.0.clone()))
             .chain(
                 self.competitors
                     .iter()
-                    .map(|c| format!("competitor:{}", c.0)),
+                    .map(|c| Topic::Competitor(c.0.clone())),
             )
             .collect()
     }

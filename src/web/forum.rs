@@ -384,6 +384,48 @@ async fn thread_page(
         )))
 }
 
+/// One post rendered as the thread page renders it, for this viewer (their
+/// controls, hidden and deleted placeholders): pages insert or replace it
+/// when the live feed says it arrived or changed.
+pub async fn post_fragment(
+    page: Page,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let (thread_id, post_id) = path.into_inner();
+    let viewer = user.clone();
+    let (view, depth, reply_to, can_reply) = db::run(&page.state.pool, move |c| {
+        let (thread, category) = forum::visible_thread(c, &viewer, thread_id)?;
+        let post = posts::find(c, post_id)?
+            .filter(|p| p.thread_id == thread.id)
+            .ok_or(AppError::NotFound)?;
+        let name = |c: &mut db::DbConn, id: i64| -> Result<String, AppError> {
+            Ok(users::find(c, id)?.map(|u| u.name).unwrap_or_default())
+        };
+        let real = post.depth.max(0) as usize;
+        let reply_to = match post.parent_id {
+            Some(parent) if real > MAX_VISUAL_DEPTH => {
+                let parent = posts::find(c, parent)?.ok_or(AppError::NotFound)?;
+                Some(name(c, parent.author_id)?)
+            }
+            _ => None,
+        };
+        let author_name = name(c, post.author_id)?;
+        let can_reply = authz::can_post_in(&viewer, &category, Some(&thread));
+        let view = posts::PostView { post, author_name };
+        Ok((view, real.min(MAX_VISUAL_DEPTH), reply_to, can_reply))
+    })
+    .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("p", &view);
+    ctx.insert("depth", &depth);
+    ctx.insert("reply_to", &reply_to);
+    ctx.insert("viewer_id", &user.id);
+    ctx.insert("moderator", &authz::allows(&user, Action::Moderate));
+    ctx.insert("can_reply", &can_reply);
+    page.render("forum/post_fragment.html", ctx)
+}
+
 pub async fn show_thread(
     req: HttpRequest,
     id: web::Path<i64>,

@@ -59,6 +59,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/new", web::get().to(forum::new_thread_form))
             .route("/new", web::post().to(forum::create_thread))
             .route("/t/{id}", web::get().to(forum::show_thread))
+            .route("/t/{id}/posts/{post}", web::get().to(forum::post_fragment))
             .route("/t/{id}/reply", web::post().to(forum::reply))
             .route("/t/{id}/moderate", web::post().to(forum::moderate_thread))
             .route("/posts/{id}/edit", web::get().to(forum::edit_form))

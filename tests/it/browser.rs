@@ -597,6 +597,59 @@ mod live_pages {
             .await
             .unwrap();
         assert_eq!(parent, serde_json::json!(format!("p{first_reply}")));
+        // It came rendered by the page's own template: quote and reply
+        // links for this reader, like every other post.
+        let links = w
+            .client
+            .execute("return Array.from(document.querySelectorAll('article.post.new .post-actions a')).map(a => a.className)", vec![])
+            .await
+            .unwrap();
+        let links = links.to_string();
+        assert!(
+            links.contains("reply-link") && links.contains("quote-link"),
+            "{links}"
+        );
+        let new_id: i64 = w
+            .client
+            .execute(
+                "return document.querySelector('article.post.new').id.slice(1)",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        // An edit replaces the text in place; a deletion leaves the placeholder.
+        assert_eq!(
+            api.patch(
+                &format!("/posts/{first_reply}"),
+                serde_json::json!({"body": "Edited while you watch"})
+            )
+            .await
+            .0,
+            200
+        );
+        let edited = format!("#p{first_reply} .body");
+        wait_until(Duration::from_secs(5), "the edit in place", || {
+            let edited = edited.clone();
+            async move { w.text_of(&edited).await.contains("Edited while you watch") }
+        })
+        .await;
+        assert_eq!(api.delete(&format!("/posts/{new_id}")).await.0, 204);
+        let gone = format!("#p{new_id} .placeholder");
+        wait_until(Duration::from_secs(5), "the deletion in place", || {
+            let gone = gone.clone();
+            async move { w.client.find(Locator::Css(&gone)).await.is_ok() }
+        })
+        .await;
+        let still = w
+            .client
+            .execute("return window.__noReload === true", vec![])
+            .await
+            .unwrap();
+        assert_eq!(still, serde_json::json!(true), "still no reload");
         watcher.close().await;
         writer.close().await;
     }

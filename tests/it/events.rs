@@ -3,7 +3,7 @@
 use chrono::TimeDelta;
 use diesel::Connection;
 use grapevine::domain::Role;
-use grapevine::events::{self, EventKind, NewEvent};
+use grapevine::events::{self, EventData, IdeaVoted, NewEvent, Topic};
 
 use crate::helpers::*;
 
@@ -12,12 +12,20 @@ db_test!(
     event_ids_grow_under_concurrent_writers
 );
 
+fn voted(n: i64) -> EventData {
+    EventData::IdeaVoted(IdeaVoted {
+        idea_id: n,
+        title: format!("idea {n}"),
+        votes: n,
+        url: format!("/ideas/{n}"),
+    })
+}
+
 fn event(n: i64, topic: &str) -> NewEvent {
     NewEvent {
-        kind: EventKind::ThreadCreated,
-        topics: vec!["all".into(), topic.into()],
+        data: voted(n),
+        topics: vec![Topic::All, Topic::parse(topic).unwrap()],
         readable_by: vec![Role::Marketer, Role::Admin],
-        payload: serde_json::json!({"n": n, "title": format!("thread {n}")}),
     }
 }
 
@@ -43,12 +51,13 @@ async fn event_log_appends_reads_and_prunes(db: Db) {
     let all = events::after(&mut conn, 0, 100).unwrap();
     assert_eq!(
         all.iter()
-            .map(|e| e.payload["n"].as_i64().unwrap())
+            .map(|e| e.payload["idea_id"].as_i64().unwrap())
             .collect::<Vec<_>>(),
         [1, 2]
     );
     assert_eq!(all[1].topics, ["all", "account:ACME-1"]);
-    assert_eq!(all[1].kind, "thread.created");
+    assert_eq!(all[1].kind, "idea.voted");
+    assert_eq!(all[1].data, voted(2), "read back as it was written");
     assert!(all[1].visible_to(Role::Marketer) && !all[1].visible_to(Role::Rep));
     assert_eq!(events::after(&mut conn, a, 100).unwrap().len(), 1);
     assert_eq!(events::after(&mut conn, 0, 1).unwrap()[0].id, a);

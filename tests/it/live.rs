@@ -442,7 +442,7 @@ db_test!(a_slow_subscriber_is_dropped_without_slowing_others);
 /// A client that stops reading fills its socket, then its queue, and is
 /// closed with a reason; a reading client meanwhile gets every event.
 async fn a_slow_subscriber_is_dropped_without_slowing_others(db: Db) {
-    use grapevine::events::{EventKind, NewEvent};
+    use grapevine::events::{EventData, IdeaVoted, NewEvent, Topic};
 
     let app = spawn_app(db).await;
     let (rep, _) = app.api_user("rep@example.com", Role::Rep);
@@ -462,10 +462,14 @@ async fn a_slow_subscriber_is_dropped_without_slowing_others(db: Db) {
                 grapevine::events::append(
                     &mut conn,
                     &NewEvent {
-                        kind: EventKind::PostCreated,
-                        topics: vec!["all".into()],
+                        data: EventData::IdeaVoted(IdeaVoted {
+                            idea_id: i,
+                            title: padding.clone(),
+                            votes: 0,
+                            url: String::new(),
+                        }),
+                        topics: vec![Topic::All],
                         readable_by: Role::ALL.to_vec(),
-                        payload: json!({"n": i, "padding": padding}),
                     },
                 )
                 .unwrap();
@@ -482,7 +486,7 @@ async fn a_slow_subscriber_is_dropped_without_slowing_others(db: Db) {
         let v = next(&mut fast, Duration::from_secs(10))
             .await
             .expect("the reading client keeps receiving");
-        assert_eq!(v["data"]["n"], seen, "in order, none missing");
+        assert_eq!(v["data"]["idea_id"], seen, "in order, none missing");
         seen += 1;
     }
     writer.join().unwrap();

@@ -19,7 +19,52 @@ db_test!(
     character_references_cannot_forge_page_placeholders,
     forwarded_addresses_are_believed_only_from_trusted_proxies,
     nul_bytes_and_huge_pages_are_clear_errors_on_both_databases,
+    post_fragments_show_each_reader_only_what_they_may_read,
 );
+
+async fn post_fragments_show_each_reader_only_what_they_may_read(db: Db) {
+    let app = spawn_app(db).await;
+    let (mkt, _) = app.api_user("mkt@example.com", Role::Marketer);
+    let (author, _) = app.api_user("author@example.com", Role::Rep);
+    let secret = mkt
+        .thread("marketing-only", "Internal plan", "INTERNAL-PLAN")
+        .await;
+    let secret_post = mkt.get(&format!("/threads/{secret}")).await.1["post"]["id"]
+        .as_i64()
+        .unwrap();
+    let open = author.thread("customers", "Open thread", "hello").await;
+    let rude = author.reply(open, None, "RUDE-REPLY").await;
+    let (status, _) = mkt
+        .post(
+            &format!("/posts/{rude}/moderation"),
+            json!({"action": "hide"}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (rep, _) = app.signed_in("rep@example.com", Role::Rep).await;
+    let (status, html) = app
+        .get_html(&rep, &format!("/t/{secret}/posts/{secret_post}"))
+        .await;
+    assert_eq!(status, 404);
+    assert!(!html.contains("INTERNAL-PLAN"));
+    let (status, html) = app.get_html(&rep, &format!("/t/{open}/posts/{rude}")).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("RUDE-REPLY"), "{html}");
+    assert!(html.contains("placeholder"));
+    // The post must belong to the thread named.
+    assert_eq!(
+        app.get_html(&rep, &format!("/t/{open}/posts/{secret_post}"))
+            .await
+            .0,
+        404
+    );
+    let (moderator, _) = app.signed_in("mkt2@example.com", Role::Marketer).await;
+    let (status, html) = app
+        .get_html(&moderator, &format!("/t/{open}/posts/{rude}"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("RUDE-REPLY") && html.contains("/moderate"));
+}
 
 async fn nul_bytes_and_huge_pages_are_clear_errors_on_both_databases(db: Db) {
     let app = spawn_app(db).await;
