@@ -102,6 +102,39 @@ pub struct NewIdea {
     pub anonymous: bool,
 }
 
+/// A new idea as submitted, from JSON or a form: both parse it with
+/// `NewIdea::parse`.
+#[derive(Debug, Default)]
+pub struct IdeaDraft<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub accounts: Vec<String>,
+    pub competitors: Vec<String>,
+    pub tags: Vec<String>,
+    pub anonymous: bool,
+}
+
+impl NewIdea {
+    /// Every broken rule at once, by field.
+    pub fn parse(d: IdeaDraft<'_>) -> Result<NewIdea, crate::domain::FieldErrors> {
+        let mut errs = crate::domain::FieldErrors::default();
+        let title = errs.check("title", Title::parse(d.title));
+        let body = errs.check("body", PostBody::parse(d.body));
+        let tags = errs.check("tags", Tags::parse(&d.tags));
+        match (title, body, tags) {
+            (Some(title), Some(body), Some(tags)) => Ok(NewIdea {
+                title,
+                body,
+                tags,
+                accounts: d.accounts,
+                competitors: d.competitors,
+                anonymous: d.anonymous,
+            }),
+            _ => Err(errs),
+        }
+    }
+}
+
 /// The inactive account that opens idea discussions (it cannot sign in).
 fn system_user(conn: &mut DbConn) -> Result<i64, AppError> {
     let email = Email::parse(SYSTEM_EMAIL).expect("valid constant");

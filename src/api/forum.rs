@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::CurrentUser;
 use crate::authz::{self, Action};
 use crate::db;
-use crate::domain::{FieldErrors, PostBody, Role, Slug, Tags, ThreadKind, Title};
+use crate::domain::{FieldErrors, PostBody, Role, Slug};
 use crate::error::AppError;
 use crate::forum::tree::{api_tree, ApiPost, AuthorRef};
 use crate::forum::{self, NewThread, ThreadAction};
@@ -284,25 +284,17 @@ fn thread_detail(conn: &mut db::DbConn, user: &User, id: i64) -> Result<ThreadDe
 }
 
 pub fn parse_thread(input: &ThreadIn) -> Result<NewThread, AppError> {
-    let mut errs = FieldErrors::default();
-    let title = errs.check("title", Title::parse(&input.title));
-    let body = errs.check("body", PostBody::parse(&input.body));
-    let kind = errs.check(
-        "kind",
-        ThreadKind::parse(input.kind.as_deref().unwrap_or("other")),
-    );
-    let tags = errs.check("tags", Tags::parse(&input.tags));
-    errs.into_result()?;
-    Ok(NewThread {
-        category: input.category.trim().to_lowercase(),
-        title: title.expect("checked"),
-        body: body.expect("checked"),
-        kind: kind.expect("checked"),
-        tags: tags.expect("checked"),
+    NewThread::parse(forum::ThreadDraft {
+        category: &input.category,
+        title: &input.title,
+        body: &input.body,
+        kind: input.kind.as_deref(),
+        tags: input.tags.clone(),
         accounts: input.accounts.clone(),
         competitors: input.competitors.clone(),
         links_by_name: false,
     })
+    .map_err(FieldErrors::into_error)
 }
 
 /// Starts a thread in a category the caller may post in.
@@ -609,19 +601,10 @@ pub async fn moderate_post(
     id: web::Path<i64>,
     body: Json<ModerationIn>,
 ) -> Result<HttpResponse, AppError> {
-    let hide = match body.action.as_str() {
-        "hide" => true,
-        "unhide" | "restore" => false,
-        other => {
-            return Err(AppError::invalid(
-                "unknown_action",
-                format!("unknown action {other:?}: use hide or unhide"),
-            ))
-        }
-    };
+    let action = forum::PostAction::parse(&body.action)?;
     let id = id.into_inner();
     db::run(&state.pool, move |c| {
-        forum::moderate_post(c, &user, id, hide)
+        forum::moderate_post(c, &user, id, action)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -7,7 +7,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::CurrentUser;
 use crate::db;
-use crate::domain::{FieldErrors, PostBody, Tags, Title};
 use crate::error::AppError;
 use crate::ideas::{self, Filter, Idea, NewIdea};
 use crate::state::AppState;
@@ -33,19 +32,15 @@ pub struct IdeaIn {
 }
 
 pub fn parse_idea(input: &IdeaIn) -> Result<NewIdea, AppError> {
-    let mut errs = FieldErrors::default();
-    let title = errs.check("title", Title::parse(&input.title));
-    let body = errs.check("body", PostBody::parse(&input.body));
-    let tags = errs.check("tags", Tags::parse(&input.tags));
-    errs.into_result()?;
-    Ok(NewIdea {
-        title: title.expect("checked"),
-        body: body.expect("checked"),
-        tags: tags.expect("checked"),
+    NewIdea::parse(ideas::IdeaDraft {
+        title: &input.title,
+        body: &input.body,
         accounts: input.accounts.clone(),
         competitors: input.competitors.clone(),
+        tags: input.tags.clone(),
         anonymous: input.anonymous,
     })
+    .map_err(crate::domain::FieldErrors::into_error)
 }
 
 /// Proposes an idea.

@@ -69,15 +69,21 @@ impl FieldErrors {
     /// `Ok` when nothing is wrong; otherwise a 422 naming every field.
     pub fn into_result(self) -> Result<(), crate::error::AppError> {
         if self.0.is_empty() {
-            return Ok(());
+            Ok(())
+        } else {
+            Err(self.into_error())
         }
+    }
+
+    /// The 422 naming every broken rule, as the API answers it.
+    pub fn into_error(self) -> crate::error::AppError {
         let message = self
             .0
             .iter()
             .map(|(f, e)| format!("{f}: {e}"))
             .collect::<Vec<_>>()
             .join("; ");
-        Err(crate::error::AppError::invalid("invalid_input", message))
+        crate::error::AppError::invalid("invalid_input", message)
     }
 }
 

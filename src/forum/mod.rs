@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use crate::authz::{self, Action};
 use crate::db::schema::users;
 use crate::db::DbConn;
-use crate::domain::{PostBody, Tags, ThreadKind, Title};
+use crate::domain::{FieldErrors, Invalid, PostBody, Tags, ThreadKind, Title};
 use crate::error::AppError;
 use crate::events::{self, EventData, NewEvent, Person, PostData, Topic};
 use crate::markdown::{self, Mentioned};
@@ -35,6 +35,72 @@ pub struct NewThread {
     pub competitors: Vec<String>,
     /// Terms may also be exact names (forms without the picker).
     pub links_by_name: bool,
+}
+
+/// A new thread as submitted, from JSON or a form, before any rule is
+/// checked: both channels parse it with `NewThread::parse`, so their rules
+/// cannot drift.
+#[derive(Debug, Default)]
+pub struct ThreadDraft<'a> {
+    pub category: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    /// Absent: `other`.
+    pub kind: Option<&'a str>,
+    pub tags: Vec<String>,
+    pub accounts: Vec<String>,
+    pub competitors: Vec<String>,
+    /// Link terms may be exact names (forms without the picker).
+    pub links_by_name: bool,
+}
+
+impl NewThread {
+    /// Every broken rule at once, by field.
+    pub fn parse(d: ThreadDraft<'_>) -> Result<NewThread, FieldErrors> {
+        let mut errs = FieldErrors::default();
+        let category = d.category.trim().to_lowercase();
+        if category.is_empty() {
+            errs.add("category", Invalid("error-category-required"));
+        }
+        let title = errs.check("title", Title::parse(d.title));
+        let body = errs.check("body", PostBody::parse(d.body));
+        let kind = errs.check("kind", ThreadKind::parse(d.kind.unwrap_or("other")));
+        let tags = errs.check("tags", Tags::parse(&d.tags));
+        match (title, body, kind, tags) {
+            (Some(title), Some(body), Some(kind), Some(tags)) if errs.is_empty() => Ok(NewThread {
+                category,
+                title,
+                body,
+                kind,
+                tags,
+                accounts: d.accounts,
+                competitors: d.competitors,
+                links_by_name: d.links_by_name,
+            }),
+            _ => Err(errs),
+        }
+    }
+}
+
+/// What a moderator may do to one post; the same words on pages and in the
+/// API (`restore` is another word for `unhide`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostAction {
+    Hide,
+    Unhide,
+}
+
+impl PostAction {
+    pub fn parse(action: &str) -> Result<PostAction, AppError> {
+        match action {
+            "hide" => Ok(PostAction::Hide),
+            "unhide" | "restore" => Ok(PostAction::Unhide),
+            other => Err(AppError::invalid(
+                "unknown_action",
+                format!("unknown action {other:?}: use hide or unhide"),
+            )),
+        }
+    }
 }
 
 /// Users named by `@handle` (the part of their email before the `@`).
@@ -527,8 +593,9 @@ pub fn moderate_post(
     conn: &mut DbConn,
     user: &User,
     post_id: i64,
-    hide: bool,
+    action: PostAction,
 ) -> Result<(), AppError> {
+    let hide = action == PostAction::Hide;
     crate::db::write_tx(conn, |conn| {
         let (post, thread, category) = visible_post(conn, user, post_id)?;
         authz::require(user, Action::Moderate)?;

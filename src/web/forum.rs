@@ -13,7 +13,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::identity::{self, Credentials};
 use crate::authz::{self, Action};
 use crate::db;
-use crate::domain::{FieldErrors, PostBody, Tags, ThreadKind, Title};
+use crate::domain::{PostBody, ThreadKind};
 use crate::error::AppError;
 use crate::forum::view;
 use crate::forum::{self, tree, NewThread, ThreadAction, MAX_VISUAL_DEPTH};
@@ -161,32 +161,22 @@ pub async fn create_thread(
     CsrfForm(form): CsrfForm<ThreadForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = page.user()?.clone();
-    let mut errs = FieldErrors::default();
-    let title = errs.check("title", Title::parse(&form.title));
-    let body = errs.check("body", PostBody::parse(&form.body));
-    let kind = errs.check("kind", ThreadKind::parse(&form.kind));
-    let tags = errs.check("tags", Tags::parse_list(&form.tags));
-    if form.category.is_empty() {
-        errs.add(
-            "category",
-            crate::domain::Invalid("error-category-required"),
-        );
-    }
-    let (Some(title), Some(body), Some(kind), Some(tags), true) =
-        (title, body, kind, tags, errs.is_empty())
-    else {
-        let map = errs.to_map(page.lang);
-        return new_thread_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await;
-    };
-    let input = NewThread {
-        category: form.category.clone(),
-        title,
-        body,
-        kind,
-        tags,
+    let parsed = NewThread::parse(forum::ThreadDraft {
+        category: &form.category,
+        title: &form.title,
+        body: &form.body,
+        kind: Some(&form.kind),
+        tags: super::comma_list(&form.tags),
         accounts: super::comma_list(&form.accounts),
         competitors: super::comma_list(&form.competitors),
         links_by_name: true,
+    });
+    let input = match parsed {
+        Ok(input) => input,
+        Err(errs) => {
+            let map = errs.to_map(page.lang);
+            return new_thread_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await;
+        }
     };
     let created = db::run(&page.state.pool, move |c| {
         forum::create_thread(c, &user, &input)
@@ -619,14 +609,10 @@ pub async fn moderate_post(
 ) -> Result<HttpResponse, AppError> {
     let user = page.user()?.clone();
     let id = id.into_inner();
-    let hide = match form.action.as_str() {
-        "hide" => true,
-        "unhide" => false,
-        _ => return Err(AppError::invalid("unknown_action", "use hide or unhide")),
-    };
+    let action = forum::PostAction::parse(&form.action)?;
     let thread_id = db::run(&page.state.pool, move |c| {
         let (post, _, _) = forum::visible_post(c, &user, id)?;
-        forum::moderate_post(c, &user, id, hide)?;
+        forum::moderate_post(c, &user, id, action)?;
         Ok(post.thread_id)
     })
     .await?;

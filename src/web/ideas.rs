@@ -8,7 +8,6 @@ use super::{redirect, Page};
 use crate::auth::csrf::CsrfForm;
 use crate::authz::{self, Action};
 use crate::db;
-use crate::domain::{FieldErrors, PostBody, Tags, Title};
 use crate::error::AppError;
 use crate::ideas::{self, Filter, NewIdea, STATUSES};
 use crate::models::follows::{self, FollowKind};
@@ -101,21 +100,20 @@ pub async fn create(
     CsrfForm(form): CsrfForm<IdeaForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = page.user()?.clone();
-    let mut errs = FieldErrors::default();
-    let title = errs.check("title", Title::parse(&form.title));
-    let body = errs.check("body", PostBody::parse(&form.body));
-    let tags = errs.check("tags", Tags::parse_list(&form.tags));
-    let (Some(title), Some(body), Some(tags)) = (title, body, tags) else {
-        let map = errs.to_map(page.lang);
-        return form_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await;
-    };
-    let input = NewIdea {
-        title,
-        body,
-        tags,
+    let parsed = NewIdea::parse(ideas::IdeaDraft {
+        title: &form.title,
+        body: &form.body,
         accounts: super::comma_list(&form.accounts),
         competitors: super::comma_list(&form.competitors),
+        tags: super::comma_list(&form.tags),
         anonymous: form.anonymous.is_some(),
+    });
+    let input = match parsed {
+        Ok(input) => input,
+        Err(errs) => {
+            let map = errs.to_map(page.lang);
+            return form_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await;
+        }
     };
     match db::run(&page.state.pool, move |c| ideas::create(c, &user, &input)).await {
         Ok(row) => Ok(redirect(&format!("/ideas/{}", row.id))),

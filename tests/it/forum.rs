@@ -1023,3 +1023,79 @@ async fn confirmation_pages_delete_hide_and_move(db: Db) {
     let (_, t) = rep_api.get(&format!("/threads/{id}")).await;
     assert_eq!(t["category"], "market-rumors");
 }
+
+db_test!(pages_and_api_apply_the_same_rules);
+
+/// Threads, ideas and post moderation are parsed by one input type each, so
+/// a form and a JSON call with the same mistakes get the same answer.
+async fn pages_and_api_apply_the_same_rules(db: Db) {
+    let app = spawn_app(db).await;
+    let (api, _) = app.api_user("api@example.com", Role::Marketer);
+    let (browser, _) = app.signed_in("page@example.com", Role::Marketer).await;
+    let bad_tag = "x".repeat(31);
+    let (status, body) = api
+        .post(
+            "/threads",
+            json!({"category": "customers", "title": "no", "body": " ", "tags": [bad_tag]}),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let message = body["error"]["message"].as_str().unwrap().to_string();
+    for field in ["title", "body", "tags"] {
+        assert!(message.contains(&format!("{field}:")), "{message}");
+    }
+    let res = app
+        .post_form(
+            &browser,
+            "/new?category=customers",
+            "/new",
+            &[
+                ("category", "customers"),
+                ("kind", "rumor"),
+                ("title", "no"),
+                ("body", " "),
+                ("tags", &bad_tag),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    for field in ["title", "body", "tags"] {
+        assert!(
+            html.contains(&format!("id=\"{field}\" ")) && html.contains("aria-invalid=\"true\""),
+            "{field}"
+        );
+    }
+    // Tags are normalised alike: a form's "Price War" is the API's "price-war".
+    let (status, t) = api
+        .post(
+            "/threads",
+            json!({"category": "customers", "title": "Tagged by API", "body": "x", "tags": ["Price War"]}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert_eq!(t["tags"], json!(["price-war"]));
+    // The same moderation words on both: `restore` undoes a hide.
+    let thread = t["id"].as_i64().unwrap();
+    let post = api.reply(thread, None, "to hide").await;
+    assert_eq!(
+        api.post(
+            &format!("/posts/{post}/moderation"),
+            json!({"action": "hide"})
+        )
+        .await
+        .0,
+        204
+    );
+    let res = app
+        .post_form(
+            &browser,
+            &format!("/posts/{post}/moderate"),
+            &format!("/posts/{post}/moderate"),
+            &[("action", "restore")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, t) = api.get(&format!("/threads/{thread}")).await;
+    assert_eq!(t["post"]["replies"][0]["hidden"], false);
+}
