@@ -48,6 +48,18 @@ pub enum Command {
         #[command(subcommand)]
         command: DigestCommand,
     },
+    /// The search index.
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SearchCommand {
+    /// Rebuild the search index from the database and print how many items
+    /// it holds.
+    Reindex,
 }
 
 #[derive(Subcommand, Debug)]
@@ -108,6 +120,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             command: AccountsCommand::Import { file },
         } => import_accounts(&settings, &file),
         Command::Serve => serve(settings),
+        Command::Search {
+            command: SearchCommand::Reindex,
+        } => reindex(&settings),
         Command::Digest {
             command: DigestCommand::Send { period, dry_run },
         } => digest_send(&settings, period.as_deref(), dry_run),
@@ -177,6 +192,22 @@ fn import_accounts(settings: &Settings, file: &std::path::Path) -> anyhow::Resul
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     bar.finish_and_clear();
     println!("{} rows: {summary}", rows.len());
+    Ok(())
+}
+
+fn reindex(settings: &Settings) -> anyhow::Result<()> {
+    let mut conn = migrated(settings)?;
+    let bar = indicatif::ProgressBar::new_spinner();
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar.set_message("indexing");
+    let total = crate::search::index::rebuild(&mut conn, &|done| {
+        bar.set_message(format!("{done} items indexed"));
+        bar.tick();
+    })?;
+    bar.finish_and_clear();
+    println!("{total} items indexed");
     Ok(())
 }
 

@@ -276,6 +276,7 @@ pub fn create(conn: &mut DbConn, author: &User, input: &NewIdea) -> Result<IdeaR
                 .values((idea_tags::idea_id.eq(row.id), idea_tags::tag.eq(tag)))
                 .execute(conn)?;
         }
+        crate::search::index::ideas_now(conn, &[row.id])?;
         let links = resolved.links();
         let data = EventData::IdeaCreated(events::IdeaCreated {
             idea_id: row.id,

@@ -28,6 +28,7 @@ pub mod mail;
 pub mod markdown;
 pub mod models;
 pub mod notify;
+pub mod search;
 pub mod startup;
 pub mod state;
 pub mod text_guard;

@@ -6,6 +6,7 @@ pub mod forum;
 pub mod health;
 pub mod ideas;
 pub mod me;
+pub mod search;
 
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -25,9 +26,9 @@ use crate::error::{AppError, ErrorBody, ErrorDetail};
         crm::put_competitor, crm::get_competitor, crm::search_competitors, crm::competitor_intel,
         crm::put_links, crm::follow, crm::unfollow, crm::list_follows,
         ideas::create, ideas::list, ideas::get, ideas::vote, ideas::unvote, ideas::set_status,
-        ideas::merge, ideas::similar, crate::live::socket::live,
+        ideas::merge, ideas::similar, crate::live::socket::live, search::search,
     ),
-    components(schemas(ErrorBody, ErrorDetail, me::Me, crate::domain::Role)),
+    components(schemas(ErrorBody, ErrorDetail, me::Me, crate::domain::Role, crate::search::Results, crate::search::find::Hit, crate::search::find::HitAuthor, crate::search::DocKind)),
     modifiers(&BearerAuth, &CommonResponses),
     security(("bearer" = []))
 )]
@@ -208,6 +209,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     )
                     .route("/threads/{id}/links", web::put().to(crm::put_links))
                     .route("/live", web::get().to(crate::live::socket::live))
+                    .route("/search", web::get().to(search::search))
                     .route("/ideas", web::post().to(ideas::create))
                     .route("/ideas", web::get().to(ideas::list))
                     .route("/ideas/similar", web::get().to(ideas::similar))

@@ -411,6 +411,11 @@ pub fn import(
             }
         }
         write_batches(conn, &inserts, &updates)?;
+        // Found by name at once; a renamed account is found in its threads too.
+        let created: Vec<&str> = inserts.iter().map(|a| a.external_id).collect();
+        let changed: Vec<&str> = updates.iter().map(|a| a.external_id).collect();
+        crate::search::index::accounts_by_key(conn, &created, false)?;
+        crate::search::index::accounts_by_key(conn, &changed, true)?;
         progress(rows.len());
         Ok(summary)
     })

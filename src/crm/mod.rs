@@ -143,6 +143,7 @@ pub fn set_thread_links(
         let (account_ids, competitor_ids) = ids(&resolved);
         threads::set_links(conn, thread.id, &account_ids, &competitor_ids)?;
         threads::touch(conn, thread.id)?;
+        crate::search::index::thread(conn, thread.id)?;
         let after = resolved.links();
         let mut topics = forum::thread_topics(&category, thread.id);
         for t in before.topics().into_iter().chain(after.topics()) {
@@ -241,7 +242,9 @@ pub fn upsert_account(
         let fields = parse_account(conn, input, &mut errs)?;
         errs.into_result()?;
         let (key, fields) = (key.expect("checked"), fields.expect("checked"));
-        Ok(accounts::upsert(conn, key.as_str(), &fields)?)
+        let created = accounts::upsert(conn, key.as_str(), &fields)?;
+        crate::search::index::accounts_by_key(conn, &[key.as_str()], !created)?;
+        Ok(created)
     })
 }
 
@@ -272,10 +275,11 @@ pub fn upsert_competitor(
         name.expect("checked"),
         website.expect("checked"),
     );
-    Ok(competitors::upsert(
-        conn,
-        slug.as_str(),
-        &name,
-        website.as_deref(),
-    )?)
+    crate::db::write_tx(conn, |conn| {
+        let created = competitors::upsert(conn, slug.as_str(), &name, website.as_deref())?;
+        if let Some(c) = competitors::find(conn, slug.as_str())? {
+            crate::search::index::competitor_now(conn, c.id, !created)?;
+        }
+        Ok(created)
+    })
 }

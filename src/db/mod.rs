@@ -197,6 +197,8 @@ pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
             result?
         }
     };
+    // The search index is built from the content once its tables exist.
+    crate::search::index::ensure_built(conn)?;
     Ok(applied)
 }
 

@@ -324,7 +324,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The engine columns (FTS5 on SQLite, `tsv` on PostgreSQL) are kept
+    /// by the database itself and queried in raw SQL (`search::find`).
+    search_docs (id) {
+        id -> BigInt,
+        kind -> Text,
+        ref_id -> BigInt,
+        thread_id -> Nullable<BigInt>,
+        title -> Text,
+        body -> Text,
+        author_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        terms_title -> Text,
+        terms_names -> Text,
+        terms_tags -> Text,
+        terms_body -> Text,
+        terms_exact -> Text,
+    }
+}
+
+diesel::table! {
+    search_state (id) {
+        id -> BigInt,
+        built -> Bool,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    search_docs,
+    search_state,
     users,
     api_tokens,
     login_failures,

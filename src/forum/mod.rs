@@ -347,6 +347,7 @@ pub fn create_thread(
         let competitor_ids: Vec<i64> = links.competitors.iter().map(|c| c.id).collect();
         threads::set_links(conn, thread.id, &account_ids, &competitor_ids)?;
         let thread = threads::find(conn, thread.id)?.ok_or(AppError::NotFound)?;
+        crate::search::index::post(conn, post.id)?;
         let links = links.links();
         let data = EventData::ThreadCreated(events::ThreadCreated {
             post: post_data(&thread, &category, &post, author, &mentions),
@@ -399,6 +400,7 @@ pub fn reply(
             &html,
         )?;
         threads::record_post(conn, thread.id, post.id, true)?;
+        crate::search::index::post(conn, post.id)?;
         let data = EventData::PostCreated(events::PostCreated {
             post: post_data(&thread, &category, &post, author, &mentions),
             parent_author_id: parent.author_id,
@@ -426,6 +428,7 @@ pub fn edit_post(
         }
         let (html, mentions) = render(conn, body)?;
         let edited = posts::edit(conn, &post, editor.id, body.as_str(), &html)?;
+        crate::search::index::post(conn, post.id)?;
         threads::touch(conn, thread.id)?;
         if editor.id != post.author_id {
             audit::record(conn, editor.id, "post.edit", "post", post.id, "")?;
@@ -454,6 +457,7 @@ pub fn delete_post(conn: &mut DbConn, user: &User, post_id: i64) -> Result<(), A
             return Err(AppError::Forbidden);
         }
         posts::set_deleted(conn, post.id)?;
+        crate::search::index::post(conn, post.id)?;
         if post.parent_id.is_some() {
             threads::adjust_reply_count(conn, thread.id, -1)?;
         } else {

@@ -364,6 +364,10 @@ pub async fn import_form(page: Page) -> Result<HttpResponse, AppError> {
     page.render("crm/import.html", ctx)
 }
 
+/// How long an import from the page may take before the page answers 503
+/// (the import itself then finishes or rolls back as a whole).
+const IMPORT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// The largest CSV the upload page takes (a 100,000-row file is about 8 MiB).
 const MAX_CSV: usize = 64 << 20;
 
@@ -409,7 +413,8 @@ async fn read_upload(page: &Page, mut form: Multipart) -> Result<Vec<u8>, AppErr
 pub async fn import_upload(page: Page, form: Multipart) -> Result<HttpResponse, AppError> {
     page.require(Action::ManageCrm)?;
     let bytes = read_upload(&page, form).await?;
-    let result = db::run(&page.state.pool, move |c| {
+    // A large file is long, legitimate work: it gets its own deadline.
+    let result = db::run_within(&page.state.pool, IMPORT_TIMEOUT, move |c| {
         let rows = match import::parse(&bytes) {
             Ok(rows) => rows,
             Err(e) => return Ok(Err(e)),

@@ -10,6 +10,7 @@ mod ideas;
 mod live;
 mod notifications;
 mod page;
+mod search;
 mod session;
 mod settings;
 mod unsubscribe;
@@ -55,6 +56,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/admin/audit", web::get().to(admin::audit))
             .route("/forums", web::get().to(forum::index))
+            .route("/search", web::get().to(search::page))
             .route("/c/{slug}", web::get().to(forum::category))
             .route("/new", web::get().to(forum::new_thread_form))
             .route("/new", web::post().to(forum::create_thread))

@@ -104,6 +104,15 @@ impl Browser {
             .unwrap_or_else(|e| panic!("element {css} never appeared: {e}"))
     }
 
+    /// With `GRAPEVINE_SCREENSHOTS=DIR`, saves what the browser shows as
+    /// `DIR/NAME.png`, to look at by eye; otherwise does nothing.
+    pub async fn screenshot(&self, name: &str) {
+        if let Some(dir) = std::env::var_os("GRAPEVINE_SCREENSHOTS") {
+            let png = self.client.screenshot().await.unwrap();
+            std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+        }
+    }
+
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
@@ -529,13 +538,15 @@ mod live_pages {
     async fn browser_reply_appears_live_in_another_session(db: Db) {
         let app = spawn_app(db).await;
         let (api, _) = app.api_user("writer@example.com", Role::Rep);
-        app.create_user("reader@example.com", Role::Marketer);
+        let reader = app.create_user("reader@example.com", Role::Marketer);
+        // The watcher reads in French, on a phone.
+        app.with_conn(|c| grapevine::models::users::set_locale(c, reader.id, Some("fr")).unwrap());
         let thread = api
             .thread("customers", "Watch this thread", "Opening words")
             .await;
         let first_reply = api.reply(thread, None, "An early reply").await;
 
-        let watcher = Browser::start(1024).await;
+        let watcher = Browser::start(390).await;
         let w = &watcher;
         sign_in(w, &app, "reader@example.com").await;
         w.client
@@ -650,6 +661,7 @@ mod live_pages {
             .await
             .unwrap();
         assert_eq!(still, serde_json::json!(true), "still no reload");
+        w.screenshot("live-edit-delete-390-fr").await;
         watcher.close().await;
         writer.close().await;
     }

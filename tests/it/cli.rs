@@ -35,6 +35,16 @@ fn grapevine(app_db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Stops a server the test started, whatever happens to the test.
+struct Kill(std::process::Child);
+
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).to_string()
 }
@@ -272,13 +282,6 @@ async fn binary_in_an_empty_folder_serves_pages_with_css() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
     // Read stdout on a thread: the server never closes it while it runs.
     let stdout = child.stdout.take().unwrap();
     let (tx, lines) = std::sync::mpsc::channel::<String>();
@@ -372,13 +375,6 @@ async fn request_log_redacts_secrets_and_ignores_untrusted_forwarding() {
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
     let _guard = Kill(child);
     let base = format!("http://127.0.0.1:{port}");
     let c = client();

@@ -16,4 +16,5 @@ mod mail;
 mod markdown;
 mod openapi;
 mod resilience;
+mod search;
 mod visibility;

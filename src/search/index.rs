@@ -1,0 +1,459 @@
+//! Keeping the index in step: every write that changes what can be found
+//! calls one of these inside its own transaction, so the very next search
+//! sees it. Visibility (hidden, moved, narrowed categories) is decided at
+//! query time, so hiding or moving needs no re-indexing; text, links and
+//! deletions do.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::text::{exact, terms};
+use crate::db::schema::{
+    accounts, competitors, idea_accounts, idea_competitors, idea_tags, ideas, posts, search_docs,
+    search_state, thread_accounts, threads,
+};
+use crate::db::DbConn;
+use crate::models::threads as thread_model;
+
+/// What one indexed item holds.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = search_docs)]
+pub struct Doc {
+    pub kind: &'static str,
+    pub ref_id: i64,
+    pub thread_id: Option<i64>,
+    pub title: String,
+    pub body: String,
+    pub author_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub terms_title: String,
+    pub terms_names: String,
+    pub terms_tags: String,
+    pub terms_body: String,
+    pub terms_exact: String,
+}
+
+/// Plain text of a Markdown body, whole (snippets are cut at query time).
+fn plain(markdown: &str) -> String {
+    crate::markdown::excerpt(markdown, 100_000)
+}
+
+fn names(links: &thread_model::Links) -> String {
+    links
+        .accounts
+        .iter()
+        .chain(&links.competitors)
+        .map(|(key, name)| format!("{name} {key}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Inserts documents in batches (a batch insert is per backend in diesel).
+fn insert(conn: &mut DbConn, docs: &[Doc]) -> QueryResult<()> {
+    for chunk in docs.chunks(200) {
+        crate::on_each_backend!(&mut *conn, |c| diesel::insert_into(search_docs::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Replaces the documents of these (kind, id) pairs with `docs`.
+fn put(conn: &mut DbConn, kind: &str, ids: &[i64], docs: &[Doc]) -> QueryResult<()> {
+    for chunk in ids.chunks(500) {
+        diesel::delete(
+            search_docs::table
+                .filter(search_docs::kind.eq(kind))
+                .filter(search_docs::ref_id.eq_any(chunk)),
+        )
+        .execute(conn)?;
+    }
+    insert(conn, docs)
+}
+
+type PostRow = (i64, i64, Option<i64>, i64, String, bool, NaiveDateTime);
+
+/// Documents for posts (openings as `thread`, replies as `post`), from rows
+/// of (post, thread, parent, author, body, deleted, created). Openings of
+/// ideas' discussion threads are left to the idea's own document.
+fn post_docs(conn: &mut DbConn, rows: Vec<PostRow>) -> QueryResult<Vec<Doc>> {
+    let thread_ids: Vec<i64> = {
+        let mut t: Vec<i64> = rows.iter().map(|r| r.1).collect();
+        t.sort_unstable();
+        t.dedup();
+        t
+    };
+    let mut titles: HashMap<i64, String> = HashMap::new();
+    let mut idea_threads: Vec<i64> = Vec::new();
+    let mut links = HashMap::new();
+    let mut tags = HashMap::new();
+    for chunk in thread_ids.chunks(500) {
+        titles.extend(
+            threads::table
+                .filter(threads::id.eq_any(chunk))
+                .select((threads::id, threads::title))
+                .load::<(i64, String)>(conn)?,
+        );
+        idea_threads.extend(
+            ideas::table
+                .filter(ideas::thread_id.eq_any(chunk))
+                .select(ideas::thread_id)
+                .load::<i64>(conn)?,
+        );
+        links.extend(thread_model::links_of(conn, chunk)?);
+        tags.extend(thread_model::tags_of(conn, chunk)?);
+    }
+    let mut docs = Vec::with_capacity(rows.len());
+    for (id, thread, parent, author, body, deleted, created_at) in rows {
+        let opening = parent.is_none();
+        if deleted || (opening && idea_threads.contains(&thread)) {
+            continue;
+        }
+        let title = titles.get(&thread).cloned().unwrap_or_default();
+        let body = plain(&body);
+        // An opening post stands for its thread: title, links and tags.
+        let (head, link_names, tag_words) = if opening {
+            (
+                title.clone(),
+                links.get(&thread).map(names).unwrap_or_default(),
+                tags.get(&thread).map(|t| t.join(" ")).unwrap_or_default(),
+            )
+        } else {
+            Default::default()
+        };
+        docs.push(Doc {
+            kind: if opening { "thread" } else { "post" },
+            ref_id: id,
+            thread_id: Some(thread),
+            terms_body: terms(&body),
+            terms_exact: exact(&format!("{head} {link_names} {tag_words} {body}")),
+            terms_title: terms(&head),
+            terms_names: terms(&link_names),
+            terms_tags: terms(&tag_words),
+            title,
+            body,
+            author_id: Some(author),
+            created_at,
+        });
+    }
+    Ok(docs)
+}
+
+fn post_rows(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<PostRow>> {
+    posts::table
+        .filter(posts::id.eq_any(ids))
+        .select((
+            posts::id,
+            posts::thread_id,
+            posts::parent_id,
+            posts::author_id,
+            posts::body,
+            posts::deleted,
+            posts::created_at,
+        ))
+        .load(conn)
+}
+
+/// One post as it is now (gone from the index once deleted).
+pub fn post(conn: &mut DbConn, post_id: i64) -> QueryResult<()> {
+    let rows = post_rows(conn, &[post_id])?;
+    let docs = post_docs(conn, rows)?;
+    put(conn, "thread", &[post_id], &[])?;
+    put(conn, "post", &[post_id], &docs)
+}
+
+/// A thread's opening post (its title, links and tags changed).
+pub fn thread(conn: &mut DbConn, thread_id: i64) -> QueryResult<()> {
+    let opening: Option<i64> = posts::table
+        .filter(posts::thread_id.eq(thread_id))
+        .filter(posts::parent_id.is_null())
+        .select(posts::id)
+        .first(conn)
+        .optional()?;
+    match opening {
+        Some(id) => post(conn, id),
+        None => Ok(()),
+    }
+}
+
+/// Ideas as they are now.
+pub fn ideas_now(conn: &mut DbConn, ids: &[i64]) -> QueryResult<()> {
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(i64, String, String, i64, i64, NaiveDateTime)> = ideas::table
+        .filter(ideas::id.eq_any(ids))
+        .select((
+            ideas::id,
+            ideas::title,
+            ideas::body,
+            ideas::author_id,
+            ideas::thread_id,
+            ideas::created_at,
+        ))
+        .load(conn)?;
+    let mut link_names: HashMap<i64, Vec<String>> = HashMap::new();
+    for (idea, key, name) in idea_accounts::table
+        .inner_join(accounts::table)
+        .filter(idea_accounts::idea_id.eq_any(ids))
+        .select((
+            idea_accounts::idea_id,
+            accounts::external_id,
+            accounts::name,
+        ))
+        .load::<(i64, String, String)>(conn)?
+        .into_iter()
+        .chain(
+            idea_competitors::table
+                .inner_join(competitors::table)
+                .filter(idea_competitors::idea_id.eq_any(ids))
+                .select((
+                    idea_competitors::idea_id,
+                    competitors::slug,
+                    competitors::name,
+                ))
+                .load::<(i64, String, String)>(conn)?,
+        )
+    {
+        link_names
+            .entry(idea)
+            .or_default()
+            .push(format!("{name} {key}"));
+    }
+    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+    for (idea, tag) in idea_tags::table
+        .filter(idea_tags::idea_id.eq_any(ids))
+        .select((idea_tags::idea_id, idea_tags::tag))
+        .load::<(i64, String)>(conn)?
+    {
+        tags.entry(idea).or_default().push(tag);
+    }
+    let docs: Vec<Doc> = rows
+        .into_iter()
+        .map(|(id, title, body, author, thread, created_at)| {
+            let body = plain(&body);
+            let link_names = link_names.remove(&id).unwrap_or_default().join(" ");
+            let tag_words = tags.remove(&id).unwrap_or_default().join(" ");
+            Doc {
+                kind: "idea",
+                ref_id: id,
+                thread_id: Some(thread),
+                terms_title: terms(&title),
+                terms_names: terms(&link_names),
+                terms_tags: terms(&tag_words),
+                terms_body: terms(&body),
+                terms_exact: exact(&format!("{title} {link_names} {tag_words} {body}")),
+                title,
+                body,
+                author_id: Some(author),
+                created_at,
+            }
+        })
+        .collect();
+    put(conn, "idea", ids, &docs)
+}
+
+/// Accounts as they are now, and the threads and ideas linked to them
+/// (their names are found there too).
+pub fn accounts_now(conn: &mut DbConn, ids: &[i64], with_links: bool) -> QueryResult<()> {
+    let mut docs = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        #[allow(clippy::type_complexity)]
+        let rows: Vec<(
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            NaiveDateTime,
+        )> = accounts::table
+            .filter(accounts::id.eq_any(chunk))
+            .select((
+                accounts::id,
+                accounts::external_id,
+                accounts::name,
+                accounts::domain,
+                accounts::industry,
+                accounts::created_at,
+            ))
+            .load(conn)?;
+        docs.extend(
+            rows.into_iter()
+                .map(|(id, key, name, domain, industry, created_at)| {
+                    let about: Vec<&str> =
+                        [Some(key.as_str()), domain.as_deref(), industry.as_deref()]
+                            .into_iter()
+                            .flatten()
+                            .collect();
+                    let body = about.join(" · ");
+                    Doc {
+                        kind: "account",
+                        ref_id: id,
+                        thread_id: None,
+                        terms_title: terms(&name),
+                        terms_names: terms(&body),
+                        terms_tags: String::new(),
+                        terms_body: String::new(),
+                        terms_exact: exact(&format!("{name} {body}")),
+                        title: name,
+                        body,
+                        author_id: None,
+                        created_at,
+                    }
+                }),
+        );
+    }
+    put(conn, "account", ids, &docs)?;
+    if with_links {
+        for chunk in ids.chunks(1000) {
+            let thread_ids: Vec<i64> = thread_accounts::table
+                .filter(thread_accounts::account_id.eq_any(chunk))
+                .select(thread_accounts::thread_id)
+                .load(conn)?;
+            for t in thread_ids {
+                thread(conn, t)?;
+            }
+            let idea_ids: Vec<i64> = idea_accounts::table
+                .filter(idea_accounts::account_id.eq_any(chunk))
+                .select(idea_accounts::idea_id)
+                .load(conn)?;
+            ideas_now(conn, &idea_ids)?;
+        }
+    }
+    Ok(())
+}
+
+/// Accounts by external id (after an import), as `accounts_now`.
+pub fn accounts_by_key(conn: &mut DbConn, keys: &[&str], with_links: bool) -> QueryResult<()> {
+    let mut ids = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(1000) {
+        ids.extend(
+            accounts::table
+                .filter(accounts::external_id.eq_any(chunk))
+                .select(accounts::id)
+                .load::<i64>(conn)?,
+        );
+    }
+    accounts_now(conn, &ids, with_links)
+}
+
+/// A competitor as it is now, and (`with_links`) what is linked to it.
+pub fn competitor_now(conn: &mut DbConn, id: i64, with_links: bool) -> QueryResult<()> {
+    let row: Option<(String, String, Option<String>, NaiveDateTime)> = competitors::table
+        .find(id)
+        .select((
+            competitors::slug,
+            competitors::name,
+            competitors::website,
+            competitors::created_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let docs: Vec<Doc> = row
+        .into_iter()
+        .map(|(slug, name, website, created_at)| {
+            let body = [Some(slug.as_str()), website.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ");
+            Doc {
+                kind: "competitor",
+                ref_id: id,
+                thread_id: None,
+                terms_title: terms(&name),
+                terms_names: terms(&body),
+                terms_tags: String::new(),
+                terms_body: String::new(),
+                terms_exact: exact(&format!("{name} {body}")),
+                title: name,
+                body,
+                author_id: None,
+                created_at,
+            }
+        })
+        .collect();
+    put(conn, "competitor", &[id], &docs)?;
+    if !with_links {
+        return Ok(());
+    }
+    let thread_ids: Vec<i64> = crate::db::schema::thread_competitors::table
+        .filter(crate::db::schema::thread_competitors::competitor_id.eq(id))
+        .select(crate::db::schema::thread_competitors::thread_id)
+        .load(conn)?;
+    for t in thread_ids {
+        thread(conn, t)?;
+    }
+    let idea_ids: Vec<i64> = idea_competitors::table
+        .filter(idea_competitors::competitor_id.eq(id))
+        .select(idea_competitors::idea_id)
+        .load(conn)?;
+    ideas_now(conn, &idea_ids)
+}
+
+/// Rebuilds the whole index from the content, in one transaction; calls
+/// `progress` with the number of items indexed so far. Returns the total.
+pub fn rebuild(conn: &mut DbConn, progress: &dyn Fn(u64)) -> QueryResult<u64> {
+    crate::db::write_tx(conn, |conn| {
+        diesel::delete(search_docs::table).execute(conn)?;
+        let mut done: u64 = 0;
+        let mut last = 0i64;
+        loop {
+            let ids: Vec<i64> = posts::table
+                .filter(posts::id.gt(last))
+                .order(posts::id.asc())
+                .limit(2000)
+                .select(posts::id)
+                .load(conn)?;
+            let Some(&max) = ids.last() else { break };
+            last = max;
+            let rows = post_rows(conn, &ids)?;
+            let docs = post_docs(conn, rows)?;
+            insert(conn, &docs)?;
+            done += docs.len() as u64;
+            progress(done);
+        }
+        let idea_ids: Vec<i64> = ideas::table.select(ideas::id).load(conn)?;
+        for chunk in idea_ids.chunks(1000) {
+            ideas_now(conn, chunk)?;
+        }
+        done += idea_ids.len() as u64;
+        let account_ids: Vec<i64> = accounts::table.select(accounts::id).load(conn)?;
+        accounts_now(conn, &account_ids, false)?;
+        done += account_ids.len() as u64;
+        progress(done);
+        let competitor_ids: Vec<i64> = competitors::table.select(competitors::id).load(conn)?;
+        for id in &competitor_ids {
+            competitor_now(conn, *id, false)?;
+        }
+        done += competitor_ids.len() as u64;
+        diesel::update(search_state::table)
+            .set(search_state::built.eq(true))
+            .execute(conn)?;
+        progress(done);
+        Ok(done)
+    })
+}
+
+/// Builds the index once after the migration that created it (a fresh
+/// install or an upgrade); later starts find it built.
+/// Instances starting together on PostgreSQL build it once: the first
+/// holds this lock, the others then find it built.
+const BUILD_LOCK: i64 = 0x6772_6170_6576_0004;
+
+pub fn ensure_built(conn: &mut DbConn) -> QueryResult<()> {
+    crate::db::write_tx(conn, |conn| {
+        if let DbConn::Postgres(pg) = conn {
+            diesel::sql_query(format!("SELECT pg_advisory_xact_lock({BUILD_LOCK})")).execute(pg)?;
+        }
+        let built: bool = search_state::table
+            .select(search_state::built)
+            .first(conn)
+            .optional()?
+            .unwrap_or(true);
+        if !built {
+            rebuild(conn, &|_| {})?;
+        }
+        Ok(())
+    })
+}
