@@ -869,3 +869,56 @@ mod live_page {
         browser.close().await;
     }
 }
+
+mod search_page {
+    use super::*;
+
+    browser_test!(browser_searches_from_the_header_and_lands_on_the_post);
+
+    /// A French rep on a phone types in the header's search box, sees the
+    /// results with the words marked, and lands on the very reply.
+    async fn browser_searches_from_the_header_and_lands_on_the_post(db: Db) {
+        let app = spawn_app(db).await;
+        let (api, _) = app.api_user("writer@example.com", Role::Rep);
+        let thread = api
+            .thread("competitors", "Baisse de prix chez RivalCo", "Une brochure du salon")
+            .await;
+        let reply = api
+            .reply(thread, None, "Les remises atteignent vingt pour cent chez RivalCo.")
+            .await;
+        let reader = app.create_user("lecteur@example.com", Role::Rep);
+        app.with_conn(|c| grapevine::models::users::set_locale(c, reader.id, Some("fr")).unwrap());
+
+        let b = Browser::start(390).await;
+        sign_in(&b, &app, "lecteur@example.com").await;
+        b.client.goto(&app.url("/forums")).await.unwrap();
+        let input = b.wait_for("#top-search-q").await;
+        input.send_keys("remise").await.unwrap();
+        input.send_keys("\u{E007}").await.unwrap(); // Enter
+        let hit = b.wait_for("#search-results .search-hit").await;
+        let marked = b.text_of("#search-results .search-hit mark").await;
+        assert_eq!(marked, "remises", "the plural found and marked");
+        assert_eq!(b.text_of("#search-results .search-hit .kind").await, "Réponse");
+        b.screenshot("search-390-fr").await;
+        hit.find(Locator::Css("a.hit-title"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let want = format!("/t/{thread}#p{reply}");
+        wait_until(Duration::from_secs(5), "the thread page", || {
+            let want = want.clone();
+            let b = &b;
+            async move {
+                b.client
+                    .current_url()
+                    .await
+                    .is_ok_and(|u| u.as_str().ends_with(&want))
+            }
+        })
+        .await;
+        b.wait_for(&format!("#p{reply}")).await;
+        b.close().await;
+    }
+}
