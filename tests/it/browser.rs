@@ -881,10 +881,18 @@ mod search_page {
         let app = spawn_app(db).await;
         let (api, _) = app.api_user("writer@example.com", Role::Rep);
         let thread = api
-            .thread("competitors", "Baisse de prix chez RivalCo", "Une brochure du salon")
+            .thread(
+                "competitors",
+                "Baisse de prix chez RivalCo",
+                "Une brochure du salon",
+            )
             .await;
         let reply = api
-            .reply(thread, None, "Les remises atteignent vingt pour cent chez RivalCo.")
+            .reply(
+                thread,
+                None,
+                "Les remises atteignent vingt pour cent chez RivalCo.",
+            )
             .await;
         let reader = app.create_user("lecteur@example.com", Role::Rep);
         app.with_conn(|c| grapevine::models::users::set_locale(c, reader.id, Some("fr")).unwrap());
@@ -898,7 +906,10 @@ mod search_page {
         let hit = b.wait_for("#search-results .search-hit").await;
         let marked = b.text_of("#search-results .search-hit mark").await;
         assert_eq!(marked, "remises", "the plural found and marked");
-        assert_eq!(b.text_of("#search-results .search-hit .kind").await, "Réponse");
+        assert_eq!(
+            b.text_of("#search-results .search-hit .kind").await,
+            "Réponse"
+        );
         b.screenshot("search-390-fr").await;
         hit.find(Locator::Css("a.hit-title"))
             .await

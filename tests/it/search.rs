@@ -15,7 +15,34 @@ db_test!(
     readers_never_see_nor_count_what_they_may_not_read,
     hostile_queries_answer_200_or_422,
     the_next_search_sees_every_write,
+    search_reindex_from_the_command_line,
 );
+
+async fn search_reindex_from_the_command_line(db: Db) {
+    let app = spawn_app(db).await;
+    let (api, _) = app.api_user("rep@example.com", Role::Rep);
+    api.thread("customers", "Capybara at the depot", "Seen twice")
+        .await;
+    api.reply(1, None, "And a capybara again").await;
+    let before = search(&api, "capybara").await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .args(["search", "reindex"])
+        .env("GRAPEVINE_DATA_DIR", app.db.dir.path())
+        .env("GRAPEVINE_DATABASE_URL", &app.db.url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // Two posts and the starting categories' nothing else: 2 items.
+    assert_eq!(stdout.trim(), "2 items indexed", "{stdout}");
+    assert_eq!(search(&api, "capybara").await["items"], before["items"]);
+    assert_eq!(before["items"].as_array().unwrap().len(), 2);
+}
 
 /// (category, kind, title, body, tags, accounts, competitors)
 type ThreadSpec = (
