@@ -7,9 +7,13 @@
 //! - what a reply pays for indexing (the indexing step alone against the
 //!   whole reply, both in-process).
 //!
-//!     cargo bench --bench search                               # SQLite
-//!     GRAPEVINE_BENCH_PG=postgres://postgres@127.0.0.1:5432/postgres \
-//!         cargo bench --bench search                           # and PostgreSQL
+//! Run it with:
+//!
+//! ```text
+//! cargo bench --bench search                               # SQLite
+//! GRAPEVINE_BENCH_PG=postgres://postgres@127.0.0.1:5432/postgres \
+//!     cargo bench --bench search                           # and PostgreSQL
+//! ```
 //!
 //! GRAPEVINE_BENCH_POSTS sets N (default 1,000,000).
 
