@@ -198,25 +198,13 @@ fn conditions(
         let Some(a) = accounts::find_row(conn, key)? else {
             return Ok(None);
         };
-        w.push(format!(
-            "((d.kind IN ('thread', 'post') AND d.thread_id IN \
-             (SELECT thread_id FROM thread_accounts WHERE account_id = {id})) OR \
-             (d.kind = 'idea' AND d.ref_id IN (SELECT idea_id FROM idea_accounts WHERE account_id = {id})) OR \
-             (d.kind = 'account' AND d.ref_id = {id}))",
-            id = a.id
-        ));
+        w.push(linked_to("account", a.id));
     }
     if let Some(slug) = &f.competitor {
         let Some(c) = competitors::find(conn, slug)? else {
             return Ok(None);
         };
-        w.push(format!(
-            "((d.kind IN ('thread', 'post') AND d.thread_id IN \
-             (SELECT thread_id FROM thread_competitors WHERE competitor_id = {id})) OR \
-             (d.kind = 'idea' AND d.ref_id IN (SELECT idea_id FROM idea_competitors WHERE competitor_id = {id})) OR \
-             (d.kind = 'competitor' AND d.ref_id = {id}))",
-            id = c.id
-        ));
+        w.push(linked_to("competitor", c.id));
     }
     let day = |d: NaiveDate| d.format("%Y-%m-%d 00:00:00").to_string();
     if let Some(d) = f.after {
@@ -226,6 +214,16 @@ fn conditions(
         w.push(format!("d.created_at < '{}'", day(d)));
     }
     Ok(Some(w))
+}
+
+/// Rows linked to one account or competitor (`kind`), or that one itself.
+fn linked_to(kind: &'static str, id: i64) -> String {
+    format!(
+        "((d.kind IN ('thread', 'post') AND d.thread_id IN \
+         (SELECT thread_id FROM thread_{kind}s WHERE {kind}_id = {id})) OR \
+         (d.kind = 'idea' AND d.ref_id IN (SELECT idea_id FROM idea_{kind}s WHERE {kind}_id = {id})) OR \
+         (d.kind = '{kind}' AND d.ref_id = {id}))"
+    )
 }
 
 const JOINS: &str = "LEFT JOIN threads t ON t.id = d.thread_id \

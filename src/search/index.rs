@@ -253,6 +253,37 @@ pub fn ideas_now(conn: &mut DbConn, ids: &[i64]) -> QueryResult<()> {
     put(conn, "idea", ids, &docs)
 }
 
+/// An account or competitor: found by its name, and by what is known of
+/// it (key, domain, website) as names.
+fn named_doc(
+    kind: &'static str,
+    id: i64,
+    name: String,
+    about: &[Option<&str>],
+    created_at: NaiveDateTime,
+) -> Doc {
+    let body = about
+        .iter()
+        .flatten()
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    Doc {
+        kind,
+        ref_id: id,
+        thread_id: None,
+        terms_title: terms(&name),
+        terms_names: terms(&body),
+        terms_tags: String::new(),
+        terms_body: String::new(),
+        terms_exact: exact(&format!("{name} {body}")),
+        title: name,
+        body,
+        author_id: None,
+        created_at,
+    }
+}
+
 /// Accounts as they are now, and the threads and ideas linked to them
 /// (their names are found there too).
 pub fn accounts_now(conn: &mut DbConn, ids: &[i64], with_links: bool) -> QueryResult<()> {
@@ -280,26 +311,8 @@ pub fn accounts_now(conn: &mut DbConn, ids: &[i64], with_links: bool) -> QueryRe
         docs.extend(
             rows.into_iter()
                 .map(|(id, key, name, domain, industry, created_at)| {
-                    let about: Vec<&str> =
-                        [Some(key.as_str()), domain.as_deref(), industry.as_deref()]
-                            .into_iter()
-                            .flatten()
-                            .collect();
-                    let body = about.join(" · ");
-                    Doc {
-                        kind: "account",
-                        ref_id: id,
-                        thread_id: None,
-                        terms_title: terms(&name),
-                        terms_names: terms(&body),
-                        terms_tags: String::new(),
-                        terms_body: String::new(),
-                        terms_exact: exact(&format!("{name} {body}")),
-                        title: name,
-                        body,
-                        author_id: None,
-                        created_at,
-                    }
+                    let about = [Some(key.as_str()), domain.as_deref(), industry.as_deref()];
+                    named_doc("account", id, name, &about, created_at)
                 }),
         );
     }
@@ -352,25 +365,13 @@ pub fn competitor_now(conn: &mut DbConn, id: i64, with_links: bool) -> QueryResu
     let docs: Vec<Doc> = row
         .into_iter()
         .map(|(slug, name, website, created_at)| {
-            let body = [Some(slug.as_str()), website.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · ");
-            Doc {
-                kind: "competitor",
-                ref_id: id,
-                thread_id: None,
-                terms_title: terms(&name),
-                terms_names: terms(&body),
-                terms_tags: String::new(),
-                terms_body: String::new(),
-                terms_exact: exact(&format!("{name} {body}")),
-                title: name,
-                body,
-                author_id: None,
+            named_doc(
+                "competitor",
+                id,
+                name,
+                &[Some(slug.as_str()), website.as_deref()],
                 created_at,
-            }
+            )
         })
         .collect();
     put(conn, "competitor", &[id], &docs)?;
