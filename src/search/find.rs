@@ -255,25 +255,65 @@ impl Sql {
     }
 }
 
-/// `FROM … WHERE …` for this backend, and the rank expression.
-fn from_where(sql: &mut Sql, q: &Query, conditions: &[String], tag: &Option<String>) -> String {
-    let mut wheres: Vec<String> = Vec::new();
+/// How many of the engine's best matches a relevance search considers:
+/// ranking is the engine's work alone, and only these few are joined for
+/// visibility and filters. A word found everywhere then costs its ranking,
+/// not a join per match. Results, pages and facets are drawn from these.
+pub const CANDIDATES: i64 = 2000;
+
+/// `FROM … WHERE …` for this backend. With `ranked`, the engine's best
+/// `CANDIDATES` matches, their score as `h.score` (lower is better).
+fn from_where(
+    sql: &mut Sql,
+    q: &Query,
+    conditions: &[String],
+    tag: &Option<String>,
+    ranked: bool,
+) -> String {
     let from = if sql.postgres {
         let (stemmed, exact) = q.tsqueries();
+        let mut matches = Vec::new();
+        let mut scores = Vec::new();
         if let Some(s) = stemmed {
             let p = sql.param(s);
-            wheres.push(format!("d.tsv @@ to_tsquery('simple', {p})"));
+            matches.push(format!("tsv @@ to_tsquery('simple', {p})"));
+            // Normalised by length (2), as bm25 is on SQLite: the same order.
+            scores.push(format!("ts_rank(tsv, to_tsquery('simple', {p}), 2)"));
         }
         if let Some(e) = exact {
             let p = sql.param(e);
-            wheres.push(format!("d.tsv_exact @@ to_tsquery('simple', {p})"));
+            matches.push(format!("tsv_exact @@ to_tsquery('simple', {p})"));
+            scores.push(format!("ts_rank(tsv_exact, to_tsquery('simple', {p}), 2)"));
         }
-        "FROM search_docs d"
+        let (score, limit) = if ranked {
+            (
+                format!("-({})", scores.join(" + ")),
+                format!("ORDER BY score LIMIT {CANDIDATES}"),
+            )
+        } else {
+            ("0".to_string(), String::new())
+        };
+        format!(
+            "FROM (SELECT id, {score} AS score FROM search_docs WHERE {} {limit}) h \
+             JOIN search_docs d ON d.id = h.id",
+            matches.join(" AND ")
+        )
     } else {
         let p = sql.param(q.fts5());
-        wheres.push(format!("search_fts MATCH {p}"));
-        "FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"
+        let (score, limit) = if ranked {
+            (
+                "bm25(search_fts, 10.0, 5.0, 2.0, 1.0, 1.0)",
+                format!("ORDER BY score LIMIT {CANDIDATES}"),
+            )
+        } else {
+            ("0", String::new())
+        };
+        format!(
+            "FROM (SELECT rowid AS id, {score} AS score FROM search_fts \
+             WHERE search_fts MATCH {p} {limit}) h JOIN search_docs d ON d.id = h.id"
+        )
     };
+    let mut wheres: Vec<String> = Vec::new();
     for c in conditions {
         let mut c = c.clone();
         while c.contains("{TAG}") {
@@ -283,26 +323,6 @@ fn from_where(sql: &mut Sql, q: &Query, conditions: &[String], tag: &Option<Stri
         wheres.push(c);
     }
     format!("{from} {JOINS} WHERE {}", wheres.join(" AND "))
-}
-
-fn rank(sql: &mut Sql, q: &Query) -> String {
-    if !sql.postgres {
-        return "bm25(search_fts, 10.0, 5.0, 2.0, 1.0, 1.0)".into();
-    }
-    let (stemmed, exact) = q.tsqueries();
-    let mut parts = Vec::new();
-    if let Some(s) = stemmed {
-        let p = sql.param(s);
-        // Normalised by length (2), as bm25 is on SQLite: the same order.
-        parts.push(format!("ts_rank(d.tsv, to_tsquery('simple', {p}), 2)"));
-    }
-    if let Some(e) = exact {
-        let p = sql.param(e);
-        parts.push(format!(
-            "ts_rank(d.tsv_exact, to_tsquery('simple', {p}), 2)"
-        ));
-    }
-    format!("-({})", parts.join(" + "))
 }
 
 fn load<R>(conn: &mut DbConn, text: String, binds: Vec<String>) -> QueryResult<Vec<R>>
@@ -361,10 +381,11 @@ pub fn find(
         postgres: matches!(conn, DbConn::Postgres(_)),
         binds: Vec::new(),
     };
-    let body = from_where(&mut sql, q, &conds, &tag);
+    let ranked = sort == Sort::Relevance;
+    let body = from_where(&mut sql, q, &conds, &tag, ranked);
     let order = match sort {
-        Sort::New => "d.created_at DESC, d.id DESC".to_string(),
-        Sort::Relevance => format!("{}, d.created_at DESC, d.id DESC", rank(&mut sql, q)),
+        Sort::New => "d.created_at DESC, d.id DESC",
+        Sort::Relevance => "h.score, d.created_at DESC, d.id DESC",
     };
     let text = format!(
         "SELECT {COLUMNS} {body} ORDER BY {order} LIMIT {} OFFSET {}",
@@ -396,7 +417,7 @@ pub fn facets(
         postgres: matches!(conn, DbConn::Postgres(_)),
         binds: Vec::new(),
     };
-    let body = from_where(&mut sql, q, &conds, &tag);
+    let body = from_where(&mut sql, q, &conds, &tag, true);
     let text = format!(
         "SELECT d.kind AS kind, t.category_id AS category_id, COUNT(*) AS n {body} \
          GROUP BY d.kind, t.category_id"
