@@ -115,17 +115,25 @@ pub fn upsert(conn: &mut DbConn, external_id: &str, f: &AccountFields) -> QueryR
             Ok(false)
         }
         None => {
-            diesel::insert_into(accounts::table)
-                .values((
-                    accounts::external_id.eq(external_id),
-                    accounts::name.eq(&f.name),
-                    accounts::domain.eq(&f.domain),
-                    accounts::industry.eq(&f.industry),
-                    accounts::owner_id.eq(f.owner_id),
-                    accounts::created_at.eq(t),
-                    accounts::updated_at.eq(t),
-                ))
-                .execute(conn)?;
+            let values = (
+                accounts::external_id.eq(external_id),
+                accounts::name.eq(&f.name),
+                accounts::domain.eq(&f.domain),
+                accounts::industry.eq(&f.industry),
+                accounts::owner_id.eq(f.owner_id),
+                accounts::created_at.eq(t),
+                accounts::updated_at.eq(t),
+            );
+            let created =
+                crate::on_each_backend!(&mut *conn, |c| diesel::insert_into(accounts::table)
+                    .values(values)
+                    .on_conflict(accounts::external_id)
+                    .do_nothing()
+                    .execute(c))?;
+            if created == 0 {
+                // Another writer created it a moment ago: update that one.
+                return upsert(conn, external_id, f);
+            }
             Ok(true)
         }
     }

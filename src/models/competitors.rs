@@ -48,15 +48,23 @@ pub fn upsert(
             Ok(false)
         }
         None => {
-            diesel::insert_into(competitors::table)
-                .values((
-                    competitors::slug.eq(slug),
-                    competitors::name.eq(name),
-                    competitors::website.eq(website),
-                    competitors::created_at.eq(t),
-                    competitors::updated_at.eq(t),
-                ))
-                .execute(conn)?;
+            let values = (
+                competitors::slug.eq(slug),
+                competitors::name.eq(name),
+                competitors::website.eq(website),
+                competitors::created_at.eq(t),
+                competitors::updated_at.eq(t),
+            );
+            let created =
+                crate::on_each_backend!(&mut *conn, |c| diesel::insert_into(competitors::table)
+                    .values(values)
+                    .on_conflict(competitors::slug)
+                    .do_nothing()
+                    .execute(c))?;
+            if created == 0 {
+                // Another writer created it a moment ago: update that one.
+                return upsert(conn, slug, name, website);
+            }
             Ok(true)
         }
     }

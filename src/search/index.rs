@@ -50,19 +50,64 @@ fn names(links: &thread_model::Links) -> String {
         .join(" ")
 }
 
-/// Inserts documents in batches (a batch insert is per backend in diesel).
+/// Writes documents in batches, replacing any of the same (kind, id). On
+/// PostgreSQL an upsert, so two writers indexing the same thing at once
+/// cannot collide; SQLite serialises writers (`db::write_tx`), and its
+/// batch inserts cannot upsert in diesel, so there the old rows go first.
 fn insert(conn: &mut DbConn, docs: &[Doc]) -> QueryResult<()> {
+    use diesel::upsert::excluded;
+    use search_docs::dsl as d;
     for chunk in docs.chunks(200) {
-        crate::on_each_backend!(&mut *conn, |c| diesel::insert_into(search_docs::table)
-            .values(chunk)
-            .execute(c))?;
+        match conn {
+            DbConn::Sqlite(c) => {
+                let kinds: Vec<&str> = chunk.iter().map(|doc| doc.kind).collect();
+                for kind in kinds.iter().collect::<std::collections::BTreeSet<_>>() {
+                    let ids: Vec<i64> = chunk
+                        .iter()
+                        .filter(|doc| doc.kind == *kind)
+                        .map(|doc| doc.ref_id)
+                        .collect();
+                    diesel::delete(
+                        search_docs::table
+                            .filter(d::kind.eq(*kind))
+                            .filter(d::ref_id.eq_any(&ids)),
+                    )
+                    .execute(c)?;
+                }
+                diesel::insert_into(search_docs::table)
+                    .values(chunk)
+                    .execute(c)?;
+            }
+            DbConn::Postgres(c) => {
+                diesel::insert_into(search_docs::table)
+                    .values(chunk)
+                    .on_conflict((d::kind, d::ref_id))
+                    .do_update()
+                    .set((
+                        d::thread_id.eq(excluded(d::thread_id)),
+                        d::title.eq(excluded(d::title)),
+                        d::body.eq(excluded(d::body)),
+                        d::author_id.eq(excluded(d::author_id)),
+                        d::created_at.eq(excluded(d::created_at)),
+                        d::terms_title.eq(excluded(d::terms_title)),
+                        d::terms_names.eq(excluded(d::terms_names)),
+                        d::terms_tags.eq(excluded(d::terms_tags)),
+                        d::terms_body.eq(excluded(d::terms_body)),
+                        d::terms_exact.eq(excluded(d::terms_exact)),
+                    ))
+                    .execute(c)?;
+            }
+        }
     }
     Ok(())
 }
 
-/// Replaces the documents of these (kind, id) pairs with `docs`.
+/// Makes the documents of these (kind, id) pairs `docs`: the ones without
+/// a document any more are removed, the others written.
 fn put(conn: &mut DbConn, kind: &str, ids: &[i64], docs: &[Doc]) -> QueryResult<()> {
-    for chunk in ids.chunks(500) {
+    let kept: std::collections::HashSet<i64> = docs.iter().map(|d| d.ref_id).collect();
+    let gone: Vec<i64> = ids.iter().copied().filter(|i| !kept.contains(i)).collect();
+    for chunk in gone.chunks(500) {
         diesel::delete(
             search_docs::table
                 .filter(search_docs::kind.eq(kind))
