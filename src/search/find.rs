@@ -261,15 +261,32 @@ impl Sql {
 /// not a join per match. Results, pages and facets are drawn from these.
 pub const CANDIDATES: i64 = 2000;
 
-/// `FROM … WHERE …` for this backend. With `ranked`, the engine's best
-/// `CANDIDATES` matches, their score as `h.score` (lower is better).
+/// What the engine's part of a query computes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rank {
+    /// The best `CANDIDATES` matches only, scored.
+    Cut,
+    /// Every match, scored.
+    All,
+    /// Every match, unscored (sorted by date).
+    Unscored,
+}
+
+/// `FROM … WHERE …` for this backend, the score as `h.score` on SQLite and
+/// `d.score` on PostgreSQL (lower is better).
 fn from_where(
     sql: &mut Sql,
     q: &Query,
     conditions: &[String],
     tag: &Option<String>,
-    ranked: bool,
+    rank: Rank,
 ) -> String {
+    let ranked = rank != Rank::Unscored;
+    let cut = if rank == Rank::Cut {
+        format!("ORDER BY score LIMIT {CANDIDATES}")
+    } else {
+        String::new()
+    };
     let from = if sql.postgres {
         let (stemmed, exact) = q.tsqueries();
         let mut matches = Vec::new();
@@ -285,32 +302,26 @@ fn from_where(
             matches.push(format!("tsv_exact @@ to_tsquery('simple', {p})"));
             scores.push(format!("ts_rank(tsv_exact, to_tsquery('simple', {p}), 2)"));
         }
-        let (score, limit) = if ranked {
-            (
-                format!("-({})", scores.join(" + ")),
-                format!("ORDER BY score LIMIT {CANDIDATES}"),
-            )
+        let score = if ranked {
+            format!("-({})", scores.join(" + "))
         } else {
-            ("0".to_string(), String::new())
+            "0".to_string()
         };
+        // One pass over the documents: the subquery is the row itself.
         format!(
-            "FROM (SELECT id, {score} AS score FROM search_docs WHERE {} {limit}) h \
-             JOIN search_docs d ON d.id = h.id",
+            "FROM (SELECT search_docs.*, {score} AS score FROM search_docs WHERE {} {cut}) d",
             matches.join(" AND ")
         )
     } else {
         let p = sql.param(q.fts5());
-        let (score, limit) = if ranked {
-            (
-                "bm25(search_fts, 10.0, 5.0, 2.0, 1.0, 1.0)",
-                format!("ORDER BY score LIMIT {CANDIDATES}"),
-            )
+        let score = if ranked {
+            "bm25(search_fts, 10.0, 5.0, 2.0, 1.0, 1.0)"
         } else {
-            ("0", String::new())
+            "0"
         };
         format!(
             "FROM (SELECT rowid AS id, {score} AS score FROM search_fts \
-             WHERE search_fts MATCH {p} {limit}) h JOIN search_docs d ON d.id = h.id"
+             WHERE search_fts MATCH {p} {cut}) h JOIN search_docs d ON d.id = h.id"
         )
     };
     let mut wheres: Vec<String> = Vec::new();
@@ -360,6 +371,17 @@ fn normal_tag(q: &Query) -> Result<Option<String>, AppError> {
     }
 }
 
+/// Relevance searches without filters rank the engine's best candidates
+/// only; a filter may keep few of those, so filtered searches (and those
+/// sorted by date) consider every match.
+fn rank_for(q: &Query, only: Option<DocKind>, sort: Sort) -> Rank {
+    match sort {
+        Sort::New => Rank::Unscored,
+        Sort::Relevance if only.is_none() && q.filters == Default::default() => Rank::Cut,
+        Sort::Relevance => Rank::All,
+    }
+}
+
 /// One page of results, best first (or newest first).
 pub fn find(
     conn: &mut DbConn,
@@ -381,10 +403,10 @@ pub fn find(
         postgres: matches!(conn, DbConn::Postgres(_)),
         binds: Vec::new(),
     };
-    let ranked = sort == Sort::Relevance;
-    let body = from_where(&mut sql, q, &conds, &tag, ranked);
+    let body = from_where(&mut sql, q, &conds, &tag, rank_for(q, only, sort));
     let order = match sort {
         Sort::New => "d.created_at DESC, d.id DESC",
+        Sort::Relevance if sql.postgres => "d.score, d.created_at DESC, d.id DESC",
         Sort::Relevance => "h.score, d.created_at DESC, d.id DESC",
     };
     let text = format!(
@@ -417,7 +439,13 @@ pub fn facets(
         postgres: matches!(conn, DbConn::Postgres(_)),
         binds: Vec::new(),
     };
-    let body = from_where(&mut sql, q, &conds, &tag, true);
+    let body = from_where(
+        &mut sql,
+        q,
+        &conds,
+        &tag,
+        rank_for(q, None, Sort::Relevance),
+    );
     let text = format!(
         "SELECT d.kind AS kind, t.category_id AS category_id, COUNT(*) AS n {body} \
          GROUP BY d.kind, t.category_id"
