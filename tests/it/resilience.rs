@@ -2,8 +2,6 @@
 //! server: the health check, the API and pages answer 503 in bounded time,
 //! and everything works again once the database does.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use grapevine::domain::Role;
@@ -15,13 +13,13 @@ use crate::helpers::*;
 /// every connection open: to the server's clients, the database freezes.
 struct FreezingRelay {
     port: u16,
-    frozen: Arc<AtomicBool>,
+    frozen: tokio::sync::watch::Sender<bool>,
 }
 
 async fn pump(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
-    frozen: Arc<AtomicBool>,
+    mut frozen: tokio::sync::watch::Receiver<bool>,
 ) {
     let mut buf = vec![0u8; 16 * 1024];
     loop {
@@ -29,8 +27,9 @@ async fn pump(
             Ok(0) | Err(_) => return,
             Ok(n) => n,
         };
-        while frozen.load(Ordering::SeqCst) {
-            tokio::time::sleep(Duration::from_millis(10)).await;
+        // Held until the relay thaws.
+        if frozen.wait_for(|f| !*f).await.is_err() {
+            return;
         }
         if to.write_all(&buf[..n]).await.is_err() {
             return;
@@ -45,8 +44,7 @@ impl FreezingRelay {
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         std_listener.set_nonblocking(true).unwrap();
         let port = std_listener.local_addr().unwrap().port();
-        let frozen = Arc::new(AtomicBool::new(false));
-        let f = frozen.clone();
+        let (frozen, f) = tokio::sync::watch::channel(false);
         std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -100,7 +98,7 @@ async fn a_frozen_database_answers_503_in_bounded_time_then_recovers() {
         200
     );
 
-    relay.frozen.store(true, Ordering::SeqCst);
+    relay.frozen.send_replace(true);
     let health = quick
         .get(app.url("/healthz"))
         .send()
@@ -133,7 +131,7 @@ async fn a_frozen_database_answers_503_in_bounded_time_then_recovers() {
     assert_eq!(page.status(), 503);
     assert!(page.text().await.unwrap().contains("</html>"));
 
-    relay.frozen.store(false, Ordering::SeqCst);
+    relay.frozen.send_replace(false);
     wait_until(Duration::from_secs(30), "the API to work again", || {
         let (api, thread) = (api.clone_api(), thread);
         async move { api.get(&format!("/threads/{thread}")).await.0 == 200 }
