@@ -495,6 +495,8 @@ pub fn merge(conn: &mut DbConn, user: &User, from: i64, into: i64) -> Result<(),
                 ideas::updated_at.eq(now()),
             ))
             .execute(conn)?;
+        // The merged idea leaves the index; the other now carries its links.
+        crate::search::index::ideas_now(conn, &[from, into])?;
         let links = idea_links(conn, &[into])?.remove(&into).unwrap_or_default();
         let votes = count_votes(conn, into)?;
         let data = EventData::IdeaMerged(events::IdeaMerged {

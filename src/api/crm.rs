@@ -81,7 +81,7 @@ pub async fn search_accounts(
 ) -> Result<Json<Vec<Account>>, AppError> {
     let q = q.into_inner().q.unwrap_or_default();
     Ok(Json(
-        db::run(&state.pool, move |c| Ok(accounts::search(c, &q, 20)?)).await?,
+        db::run(&state.pool, move |c| accounts::search(c, &q, 20)).await?,
     ))
 }
 
@@ -226,7 +226,7 @@ pub async fn search_competitors(
 ) -> Result<Json<Vec<Competitor>>, AppError> {
     let q = q.into_inner().q.unwrap_or_default();
     Ok(Json(
-        db::run(&state.pool, move |c| Ok(competitors::search(c, &q, 20)?)).await?,
+        db::run(&state.pool, move |c| competitors::search(c, &q, 20)).await?,
     ))
 }
 

@@ -341,6 +341,8 @@ diesel::table! {
         terms_tags -> Text,
         terms_body -> Text,
         terms_exact -> Text,
+        category_id -> Nullable<BigInt>,
+        hidden -> Bool,
     }
 }
 

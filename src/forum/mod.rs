@@ -400,7 +400,7 @@ pub fn reply(
             &html,
         )?;
         threads::record_post(conn, thread.id, post.id, true)?;
-        crate::search::index::post(conn, post.id)?;
+        crate::search::index::reply(conn, &thread, &post)?;
         let data = EventData::PostCreated(events::PostCreated {
             post: post_data(&thread, &category, &post, author, &mentions),
             parent_author_id: parent.author_id,
@@ -558,6 +558,7 @@ pub fn moderate_thread(
             }
         }
         threads::set_flags(conn, thread.id, pinned, locked, hidden, target.id)?;
+        crate::search::index::visibility(conn, thread.id)?;
         audit::record(conn, user.id, action.name(), "thread", thread.id, &detail)?;
         // What was said of the thread before is withdrawn from whoever may
         // no longer read it (hidden, or moved somewhere narrower).
@@ -604,6 +605,7 @@ pub fn moderate_post(
         let (post, thread, category) = visible_post(conn, user, post_id)?;
         authz::require(user, Action::Moderate)?;
         posts::set_hidden(conn, post.id, hide)?;
+        crate::search::index::visibility(conn, thread.id)?;
         threads::touch(conn, thread.id)?;
         let action = if hide { "post.hide" } else { "post.unhide" };
         audit::record(conn, user.id, action, "post", post.id, "")?;

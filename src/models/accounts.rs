@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::db::schema::{accounts, users};
 use crate::db::{now, DbConn};
+use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = accounts)]
@@ -144,20 +145,17 @@ pub fn all_rows(conn: &mut DbConn) -> QueryResult<Vec<AccountRow>> {
     accounts::table.select(AccountRow::as_select()).load(conn)
 }
 
-/// Accounts whose name, domain or external id contains `q` (any case).
-pub fn search(conn: &mut DbConn, q: &str, limit: i64) -> QueryResult<Vec<Account>> {
-    let pattern = format!("%{}%", crate::db::like_escape(&q.trim().to_lowercase()));
-    let rows: Vec<RowWithOwner> = accounts::table
-        .left_join(users::table)
-        .filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(accounts.name) LIKE ")
-                .bind::<diesel::sql_types::Text, _>(pattern.clone())
-                .sql(" ESCAPE '\\' OR lower(coalesce(accounts.domain, '')) LIKE ")
-                .bind::<diesel::sql_types::Text, _>(pattern.clone())
-                .sql(" ESCAPE '\\' OR lower(accounts.external_id) LIKE ")
-                .bind::<diesel::sql_types::Text, _>(pattern)
-                .sql(" ESCAPE '\\'"),
-        )
+/// Accounts for a picker: those whose name, key, domain or industry has
+/// words starting with the words of `q`, from the search index (best
+/// first); every account by name when nothing is typed.
+pub fn search(conn: &mut DbConn, q: &str, limit: i64) -> Result<Vec<Account>, AppError> {
+    use crate::search::DocKind;
+    let ids = crate::search::find::names(conn, DocKind::Account, q, limit)?;
+    let mut query = accounts::table.left_join(users::table).into_boxed();
+    if let Some(ids) = &ids {
+        query = query.filter(accounts::id.eq_any(ids));
+    }
+    let rows: Vec<RowWithOwner> = query
         .order((accounts::name.asc(), accounts::id.asc()))
         .limit(limit)
         .select((
@@ -165,7 +163,11 @@ pub fn search(conn: &mut DbConn, q: &str, limit: i64) -> QueryResult<Vec<Account
             (users::id, users::name, users::email).nullable(),
         ))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(r, o)| with_owner(r, o)).collect())
+    let mut found: Vec<Account> = rows.into_iter().map(|(r, o)| with_owner(r, o)).collect();
+    if let Some(ids) = ids {
+        found.sort_by_key(|a| ids.iter().position(|id| *id == a.id));
+    }
+    Ok(found)
 }
 
 /// Rows by key, for resolving links; missing keys are simply absent.

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::db::schema::competitors;
 use crate::db::{now, DbConn};
+use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = competitors)]
@@ -70,20 +71,23 @@ pub fn upsert(
     }
 }
 
-pub fn search(conn: &mut DbConn, q: &str, limit: i64) -> QueryResult<Vec<Competitor>> {
-    let pattern = format!("%{}%", crate::db::like_escape(&q.trim().to_lowercase()));
-    competitors::table
-        .filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(competitors.name) LIKE ")
-                .bind::<diesel::sql_types::Text, _>(pattern.clone())
-                .sql(" ESCAPE '\\' OR competitors.slug LIKE ")
-                .bind::<diesel::sql_types::Text, _>(pattern)
-                .sql(" ESCAPE '\\'"),
-        )
+/// Competitors for a picker, as `accounts::search`.
+pub fn search(conn: &mut DbConn, q: &str, limit: i64) -> Result<Vec<Competitor>, AppError> {
+    use crate::search::DocKind;
+    let ids = crate::search::find::names(conn, DocKind::Competitor, q, limit)?;
+    let mut query = competitors::table.into_boxed();
+    if let Some(ids) = &ids {
+        query = query.filter(competitors::id.eq_any(ids));
+    }
+    let mut found: Vec<Competitor> = query
         .order((competitors::name.asc(), competitors::id.asc()))
         .limit(limit)
         .select(Competitor::as_select())
-        .load(conn)
+        .load(conn)?;
+    if let Some(ids) = ids {
+        found.sort_by_key(|c| ids.iter().position(|id| *id == c.id));
+    }
+    Ok(found)
 }
 
 pub fn by_keys(conn: &mut DbConn, keys: &[String]) -> QueryResult<Vec<Competitor>> {

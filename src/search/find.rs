@@ -101,6 +101,8 @@ pub struct Results {
 
 #[derive(QueryableByName)]
 struct Row {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
     #[diesel(sql_type = Text)]
     kind: String,
     #[diesel(sql_type = BigInt)]
@@ -126,45 +128,67 @@ struct Row {
 }
 
 #[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = Text)]
-    kind: String,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    category_id: Option<i64>,
+struct Id {
     #[diesel(sql_type = BigInt)]
-    n: i64,
+    id: i64,
 }
 
-/// The conditions every search carries: who may see what, and the
-/// filters. `None`: a filter names nothing the reader may see (no results).
+/// A candidate's terms, for ranking.
+#[derive(QueryableByName)]
+pub(super) struct Terms {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Timestamp)]
+    pub created_at: NaiveDateTime,
+    #[diesel(sql_type = Text)]
+    pub terms_title: String,
+    #[diesel(sql_type = Text)]
+    pub terms_names: String,
+    #[diesel(sql_type = Text)]
+    pub terms_tags: String,
+    #[diesel(sql_type = Text)]
+    pub terms_body: String,
+    #[diesel(sql_type = Text)]
+    pub terms_exact: String,
+}
+
+#[derive(QueryableByName)]
+struct Candidate {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = BigInt)]
+    ref_id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    thread_id: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    category_id: Option<i64>,
+}
+
+/// The conditions every search carries, on the document alone: who may see
+/// what (its category and hidden state are kept on it; deleted posts and
+/// merged ideas have none), and the filters. `None`: a filter names nothing
+/// the reader may see (no results).
 fn conditions(
     conn: &mut DbConn,
     user: &User,
     q: &Query,
     only: Option<DocKind>,
 ) -> Result<Option<Vec<String>>, AppError> {
+    if !user.active {
+        return Ok(None);
+    }
     let readable = categories::readable_by(conn, user.role)?;
-    let moderator = authz::allows(user, Action::Moderate);
     let ids: Vec<String> = readable.iter().map(|c| c.id.to_string()).collect();
     let ids = if ids.is_empty() {
         "-1".to_string()
     } else {
         ids.join(",")
     };
-    let (hidden_thread, hidden_post) = if moderator {
-        ("", "")
-    } else {
-        (" AND t.hidden = FALSE", " AND p.hidden = FALSE")
-    };
-    let mut w = vec![
-        format!(
-            "(d.kind IN ('account', 'competitor') OR (t.category_id IN ({ids}){hidden_thread}))"
-        ),
-        format!("(d.kind NOT IN ('thread', 'post') OR (p.deleted = FALSE{hidden_post}))"),
-        "(d.kind <> 'idea' OR i.merged_into IS NULL)".to_string(),
-    ];
-    if !user.active {
-        return Ok(None);
+    let mut w = vec![format!(
+        "(d.kind IN ('account', 'competitor') OR d.category_id IN ({ids}))"
+    )];
+    if !authz::allows(user, Action::Moderate) {
+        w.push("d.hidden = FALSE".to_string());
     }
     if let Some(k) = only {
         w.push(format!("d.kind = '{}'", k.as_str()));
@@ -174,14 +198,12 @@ fn conditions(
         let Some(cat) = readable.iter().find(|c| &c.slug == slug) else {
             return Ok(None);
         };
-        w.push(format!(
-            "d.kind IN ('thread', 'post', 'idea') AND t.category_id = {}",
-            cat.id
-        ));
+        w.push(format!("d.category_id = {}", cat.id));
     }
     if let Some(kind) = f.kind {
         w.push(format!(
-            "d.kind IN ('thread', 'post') AND t.kind = '{}'",
+            "d.kind IN ('thread', 'post') AND d.thread_id IN \
+             (SELECT id FROM threads WHERE kind = '{}')",
             kind.as_str()
         ));
     }
@@ -226,14 +248,13 @@ fn linked_to(kind: &'static str, id: i64) -> String {
     )
 }
 
-const JOINS: &str = "LEFT JOIN threads t ON t.id = d.thread_id \
-     LEFT JOIN posts p ON p.id = d.ref_id AND d.kind IN ('thread', 'post') \
-     LEFT JOIN ideas i ON i.id = d.ref_id AND d.kind = 'idea' \
+/// What a page shows of each hit, joined for the page's candidates only.
+const JOINS: &str = "LEFT JOIN ideas i ON i.id = d.ref_id AND d.kind = 'idea' \
      LEFT JOIN accounts a ON a.id = d.ref_id AND d.kind = 'account' \
      LEFT JOIN competitors c ON c.id = d.ref_id AND d.kind = 'competitor' \
      LEFT JOIN users u ON u.id = d.author_id";
 
-const COLUMNS: &str = "d.kind, d.ref_id, d.thread_id, d.title, d.body, d.created_at, \
+const COLUMNS: &str = "d.id, d.kind, d.ref_id, d.thread_id, d.title, d.body, d.created_at, \
      d.author_id, u.name AS author_name, COALESCE(i.anonymous, FALSE) AS anonymous, \
      a.external_id AS account_key, c.slug AS competitor_slug";
 
@@ -255,85 +276,56 @@ impl Sql {
     }
 }
 
-/// How many of the engine's best matches a relevance search considers:
-/// ranking is the engine's work alone, and only these few are joined for
-/// visibility and filters. A word found everywhere then costs its ranking,
-/// not a join per match. Results, pages and facets are drawn from these.
-pub const CANDIDATES: i64 = 2000;
+/// How many matches a search considers: the newest this many the reader
+/// may see, filters applied. Both engines walk their matches newest first
+/// and stop there, so a word found in every post costs this many rows, not
+/// the whole index; results, pages and facets are drawn from these (the
+/// last page a search reaches is `CANDIDATES / PAGE_SIZE`).
+pub const CANDIDATES: i64 = 1000;
 
-/// What the engine's part of a query computes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Rank {
-    /// The best `CANDIDATES` matches only, scored.
-    Cut,
-    /// Every match, scored.
-    All,
-    /// Every match, unscored (sorted by date).
-    Unscored,
-}
-
-/// `FROM … WHERE …` for this backend, the score as `h.score` on SQLite and
-/// `d.score` on PostgreSQL (lower is better).
-fn from_where(
-    sql: &mut Sql,
-    q: &Query,
-    conditions: &[String],
-    tag: &Option<String>,
-    rank: Rank,
-) -> String {
-    let ranked = rank != Rank::Unscored;
-    let cut = if rank == Rank::Cut {
-        format!("ORDER BY score LIMIT {CANDIDATES}")
-    } else {
-        String::new()
+/// The candidates' subquery `h`, joined to their documents `d`.
+fn candidates(sql: &mut Sql, q: &Query, conditions: &[String], tag: &Option<String>) -> String {
+    let wheres = |sql: &mut Sql| {
+        let mut out: Vec<String> = Vec::new();
+        for c in conditions {
+            let mut c = c.clone();
+            while c.contains("{TAG}") {
+                let p = sql.param(tag.clone().unwrap_or_default());
+                c = c.replacen("{TAG}", &p, 1);
+            }
+            out.push(c);
+        }
+        out.join(" AND ")
     };
-    let from = if sql.postgres {
+    if sql.postgres {
         let (stemmed, exact) = q.tsqueries();
         let mut matches = Vec::new();
-        let mut scores = Vec::new();
-        if let Some(s) = stemmed {
-            let p = sql.param(s);
-            matches.push(format!("tsv @@ to_tsquery('simple', {p})"));
-            // Normalised by length (2), as bm25 is on SQLite: the same order.
-            scores.push(format!("ts_rank(tsv, to_tsquery('simple', {p}), 2)"));
+        for (column, query) in [("tsv", stemmed), ("tsv_exact", exact)] {
+            if let Some(text) = query {
+                let p = sql.param(text);
+                matches.push(format!("d.{column} @@ to_tsquery('simple', {p})"));
+            }
         }
-        if let Some(e) = exact {
-            let p = sql.param(e);
-            matches.push(format!("tsv_exact @@ to_tsquery('simple', {p})"));
-            scores.push(format!("ts_rank(tsv_exact, to_tsquery('simple', {p}), 2)"));
-        }
-        let score = if ranked {
-            format!("-({})", scores.join(" + "))
-        } else {
-            "0".to_string()
-        };
-        // One pass over the documents: the subquery is the row itself.
+        let wheres = wheres(sql);
         format!(
-            "FROM (SELECT search_docs.*, {score} AS score FROM search_docs WHERE {} {cut}) d",
+            "(SELECT d.id AS id FROM search_docs d WHERE {} AND {wheres} \
+             ORDER BY d.id DESC LIMIT {CANDIDATES}) h JOIN search_docs d ON d.id = h.id",
             matches.join(" AND ")
         )
     } else {
         let p = sql.param(q.fts5());
-        let score = if ranked {
-            "bm25(search_fts, 10.0, 5.0, 2.0, 1.0, 1.0)"
-        } else {
-            "0"
-        };
+        let wheres = wheres(sql);
+        // FTS5 alone in its query yields its matches by rowid, newest first,
+        // and stops at the cut (joined, it would list every match first);
+        // each match's document is checked by a lookup on its id.
         format!(
-            "FROM (SELECT rowid AS id, {score} AS score FROM search_fts \
-             WHERE search_fts MATCH {p} {cut}) h JOIN search_docs d ON d.id = h.id"
+            "(SELECT rowid AS id FROM search_fts \
+             WHERE search_fts MATCH {p} AND \
+             EXISTS (SELECT 1 FROM search_docs d WHERE d.id = search_fts.rowid AND {wheres}) \
+             ORDER BY rowid DESC LIMIT {CANDIDATES}) h \
+             JOIN search_docs d ON d.id = h.id"
         )
-    };
-    let mut wheres: Vec<String> = Vec::new();
-    for c in conditions {
-        let mut c = c.clone();
-        while c.contains("{TAG}") {
-            let p = sql.param(tag.clone().unwrap_or_default());
-            c = c.replacen("{TAG}", &p, 1);
-        }
-        wheres.push(c);
     }
-    format!("{from} {JOINS} WHERE {}", wheres.join(" AND "))
 }
 
 fn load<R>(conn: &mut DbConn, text: String, binds: Vec<String>) -> QueryResult<Vec<R>>
@@ -371,17 +363,6 @@ fn normal_tag(q: &Query) -> Result<Option<String>, AppError> {
     }
 }
 
-/// Relevance searches without filters rank the engine's best candidates
-/// only; a filter may keep few of those, so filtered searches (and those
-/// sorted by date) consider every match.
-fn rank_for(q: &Query, only: Option<DocKind>, sort: Sort) -> Rank {
-    match sort {
-        Sort::New => Rank::Unscored,
-        Sort::Relevance if only.is_none() && q.filters == Default::default() => Rank::Cut,
-        Sort::Relevance => Rank::All,
-    }
-}
-
 /// One page of results, best first (or newest first).
 pub fn find(
     conn: &mut DbConn,
@@ -392,30 +373,65 @@ pub fn find(
     page: i64,
 ) -> Result<Results, AppError> {
     let page = crate::text_guard::page_number(Some(page));
+    let none = Results {
+        items: Vec::new(),
+        next_page: None,
+    };
+    if (page - 1) * PAGE_SIZE >= CANDIDATES {
+        return Ok(none);
+    }
     let Some(conds) = conditions(conn, user, q, only)? else {
-        return Ok(Results {
-            items: Vec::new(),
-            next_page: None,
-        });
+        return Ok(none);
     };
     let tag = normal_tag(q)?;
     let mut sql = Sql {
         postgres: matches!(conn, DbConn::Postgres(_)),
         binds: Vec::new(),
     };
-    let body = from_where(&mut sql, q, &conds, &tag, rank_for(q, only, sort));
-    let order = match sort {
-        Sort::New => "d.created_at DESC, d.id DESC",
-        Sort::Relevance if sql.postgres => "d.score, d.created_at DESC, d.id DESC",
-        Sort::Relevance => "h.score, d.created_at DESC, d.id DESC",
+    let from = candidates(&mut sql, q, &conds, &tag);
+    let skip = ((page - 1) * PAGE_SIZE) as usize;
+    let ids: Vec<i64> = match sort {
+        Sort::New => {
+            let text = format!(
+                "SELECT d.id AS id FROM {from} ORDER BY d.created_at DESC, d.id DESC \
+                 LIMIT {} OFFSET {skip}",
+                PAGE_SIZE + 1
+            );
+            load::<Id>(conn, text, sql.binds)?
+                .into_iter()
+                .map(|r| r.id)
+                .collect()
+        }
+        Sort::Relevance => {
+            let text = format!(
+                "SELECT d.id AS id, d.created_at AS created_at, d.terms_title AS terms_title, \
+                 d.terms_names AS terms_names, d.terms_tags AS terms_tags, \
+                 d.terms_body AS terms_body, d.terms_exact AS terms_exact FROM {from}"
+            );
+            let found: Vec<Terms> = load(conn, text, sql.binds)?;
+            super::rank::best(q, &found)
+                .into_iter()
+                .skip(skip)
+                .take(PAGE_SIZE as usize + 1)
+                .collect()
+        }
     };
-    let text = format!(
-        "SELECT {COLUMNS} {body} ORDER BY {order} LIMIT {} OFFSET {}",
-        PAGE_SIZE + 1,
-        (page - 1) * PAGE_SIZE
-    );
-    let mut rows: Vec<Row> = load(conn, text, sql.binds)?;
-    let more = rows.len() as i64 > PAGE_SIZE;
+    let mut rows: Vec<Row> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        let list = ids
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        load(
+            conn,
+            format!("SELECT {COLUMNS} FROM search_docs d {JOINS} WHERE d.id IN ({list})"),
+            Vec::new(),
+        )?
+    };
+    rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
+    let more = rows.len() as i64 > PAGE_SIZE && page * PAGE_SIZE < CANDIDATES;
     rows.truncate(PAGE_SIZE as usize);
     let admin = user.role == Role::Admin;
     let items = rows.into_iter().filter_map(|r| hit(r, q, admin)).collect();
@@ -425,36 +441,221 @@ pub fn find(
     })
 }
 
-/// How many results of each type and in each category the reader may see.
-pub fn facets(
-    conn: &mut DbConn,
-    user: &User,
-    q: &Query,
-) -> Result<Vec<(String, Option<i64>, i64)>, AppError> {
+/// How many of a search's candidates fall in each group, largest first.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    /// (type, count), in `DocKind::ALL` order.
+    pub types: Vec<(String, i64)>,
+    /// (category id, count).
+    pub categories: Vec<(i64, i64)>,
+    /// (thread kind, count).
+    pub kinds: Vec<(String, i64)>,
+    /// (external id, name, count), the most frequent first.
+    pub accounts: Vec<(String, String, i64)>,
+    /// (slug, name, count), the most frequent first.
+    pub competitors: Vec<(String, String, i64)>,
+}
+
+/// A facet's groups, the largest first (then by key).
+fn count<K: Ord>(map: std::collections::HashMap<K, i64>) -> Vec<(K, i64)> {
+    let mut v: Vec<(K, i64)> = map.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
+/// How many accounts and competitors a facet lists.
+const FACET_NAMES: usize = 8;
+
+/// Counts over the candidates the reader may see (the same set `find`
+/// pages through), grouped by type, category, kind, account, competitor.
+pub fn facets(conn: &mut DbConn, user: &User, q: &Query) -> Result<Facets, AppError> {
+    use crate::db::schema::{
+        accounts as acc, competitors as comp, idea_accounts, idea_competitors, thread_accounts,
+        thread_competitors, threads,
+    };
+    use std::collections::HashMap;
     let Some(conds) = conditions(conn, user, q, None)? else {
-        return Ok(Vec::new());
+        return Ok(Facets::default());
     };
     let tag = normal_tag(q)?;
     let mut sql = Sql {
         postgres: matches!(conn, DbConn::Postgres(_)),
         binds: Vec::new(),
     };
-    let body = from_where(
-        &mut sql,
-        q,
-        &conds,
-        &tag,
-        rank_for(q, None, Sort::Relevance),
-    );
+    let from = candidates(&mut sql, q, &conds, &tag);
     let text = format!(
-        "SELECT d.kind AS kind, t.category_id AS category_id, COUNT(*) AS n {body} \
-         GROUP BY d.kind, t.category_id"
+        "SELECT d.kind AS kind, d.ref_id AS ref_id, d.thread_id AS thread_id, \
+         d.category_id AS category_id FROM {from}"
     );
-    let counts: Vec<Count> = load(conn, text, sql.binds)?;
-    Ok(counts
-        .into_iter()
-        .map(|c| (c.kind, c.category_id, c.n))
-        .collect())
+    let found: Vec<Candidate> = load(conn, text, sql.binds)?;
+    let mut out = Facets::default();
+    let mut types: HashMap<String, i64> = HashMap::new();
+    let mut cats: HashMap<i64, i64> = HashMap::new();
+    // Documents per thread (threads and replies) and per idea.
+    let mut per_thread: HashMap<i64, i64> = HashMap::new();
+    let mut ideas: Vec<i64> = Vec::new();
+    // An account or competitor found itself counts under its own name, as
+    // its filter finds it too.
+    let (mut own_accounts, mut own_competitors) = (Vec::new(), Vec::new());
+    for c in &found {
+        *types.entry(c.kind.clone()).or_default() += 1;
+        if let Some(cat) = c.category_id {
+            *cats.entry(cat).or_default() += 1;
+        }
+        match (c.kind.as_str(), c.thread_id) {
+            ("thread" | "post", Some(t)) => *per_thread.entry(t).or_default() += 1,
+            ("idea", _) => ideas.push(c.ref_id),
+            ("account", _) => own_accounts.push(c.ref_id),
+            ("competitor", _) => own_competitors.push(c.ref_id),
+            _ => {}
+        }
+    }
+    let order = |k: &str| DocKind::ALL.iter().position(|d| d.as_str() == k);
+    out.types = types.into_iter().collect();
+    out.types.sort_by_key(|t| order(&t.0));
+    out.categories = count(cats);
+    let thread_ids: Vec<i64> = per_thread.keys().copied().collect();
+    let mut kinds: HashMap<String, i64> = HashMap::new();
+    let mut account_n: HashMap<(String, String), i64> = HashMap::new();
+    let mut competitor_n: HashMap<(String, String), i64> = HashMap::new();
+    for chunk in thread_ids.chunks(500) {
+        for (t, kind) in threads::table
+            .filter(threads::id.eq_any(chunk))
+            .select((threads::id, threads::kind))
+            .load::<(i64, String)>(conn)?
+        {
+            *kinds.entry(kind).or_default() += per_thread[&t];
+        }
+        for (t, key, name) in thread_accounts::table
+            .inner_join(acc::table)
+            .filter(thread_accounts::thread_id.eq_any(chunk))
+            .select((thread_accounts::thread_id, acc::external_id, acc::name))
+            .load::<(i64, String, String)>(conn)?
+        {
+            *account_n.entry((key, name)).or_default() += per_thread[&t];
+        }
+        for (t, slug, name) in thread_competitors::table
+            .inner_join(comp::table)
+            .filter(thread_competitors::thread_id.eq_any(chunk))
+            .select((thread_competitors::thread_id, comp::slug, comp::name))
+            .load::<(i64, String, String)>(conn)?
+        {
+            *competitor_n.entry((slug, name)).or_default() += per_thread[&t];
+        }
+    }
+    for chunk in ideas.chunks(500) {
+        for (key, name) in idea_accounts::table
+            .inner_join(acc::table)
+            .filter(idea_accounts::idea_id.eq_any(chunk))
+            .select((acc::external_id, acc::name))
+            .load::<(String, String)>(conn)?
+        {
+            *account_n.entry((key, name)).or_default() += 1;
+        }
+        for (slug, name) in idea_competitors::table
+            .inner_join(comp::table)
+            .filter(idea_competitors::idea_id.eq_any(chunk))
+            .select((comp::slug, comp::name))
+            .load::<(String, String)>(conn)?
+        {
+            *competitor_n.entry((slug, name)).or_default() += 1;
+        }
+    }
+    for chunk in own_accounts.chunks(500) {
+        for key_name in acc::table
+            .filter(acc::id.eq_any(chunk))
+            .select((acc::external_id, acc::name))
+            .load::<(String, String)>(conn)?
+        {
+            *account_n.entry(key_name).or_default() += 1;
+        }
+    }
+    for chunk in own_competitors.chunks(500) {
+        for slug_name in comp::table
+            .filter(comp::id.eq_any(chunk))
+            .select((comp::slug, comp::name))
+            .load::<(String, String)>(conn)?
+        {
+            *competitor_n.entry(slug_name).or_default() += 1;
+        }
+    }
+    out.kinds = count(kinds);
+    let named = |map: HashMap<(String, String), i64>| {
+        count(map)
+            .into_iter()
+            .take(FACET_NAMES)
+            .map(|((key, name), n)| (key, name, n))
+            .collect::<Vec<_>>()
+    };
+    out.accounts = named(account_n);
+    out.competitors = named(competitor_n);
+    Ok(out)
+}
+
+#[derive(QueryableByName)]
+struct Named {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = BigInt)]
+    ref_id: i64,
+}
+
+/// Type-ahead of accounts or competitors from the same index: those with
+/// a word starting with each word typed (folded as everywhere, so `hop`
+/// finds `Hôpital` and `acme-1` finds `ACME-1`), best first, then by name.
+/// `None` when nothing was typed; none found when no word was.
+pub fn names(
+    conn: &mut DbConn,
+    kind: DocKind,
+    typed: &str,
+    limit: i64,
+) -> Result<Option<Vec<i64>>, AppError> {
+    use super::query::{Term, MAX_TERMS};
+    let mut required: Vec<Term> = Vec::new();
+    for word in super::text::words(typed).take(MAX_TERMS) {
+        let term = Term::Prefix(super::text::fold(word));
+        if !required.contains(&term) {
+            required.push(term);
+        }
+    }
+    if typed.trim().is_empty() {
+        return Ok(None);
+    }
+    if required.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    let q = Query {
+        required,
+        ..Default::default()
+    };
+    let mut sql = Sql {
+        postgres: matches!(conn, DbConn::Postgres(_)),
+        binds: Vec::new(),
+    };
+    let conds = [format!("d.kind = '{}'", kind.as_str())];
+    let from = candidates(&mut sql, &q, &conds, &None);
+    let text = format!(
+        "SELECT d.id AS id, d.created_at AS created_at, d.terms_title AS terms_title, \
+         d.terms_names AS terms_names, d.terms_tags AS terms_tags, \
+         d.terms_body AS terms_body, d.terms_exact AS terms_exact FROM {from}"
+    );
+    let found: Vec<Terms> = load(conn, text, sql.binds)?;
+    let best = super::rank::best(&q, &found);
+    let limit = limit.clamp(1, PAGE_SIZE * 5) as usize;
+    let ids: Vec<i64> = best.into_iter().take(limit).collect();
+    let list = ids
+        .iter()
+        .map(|i| i.to_string())
+        .chain(std::iter::once("-1".to_string()))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut rows: Vec<Named> = load(
+        conn,
+        format!("SELECT d.id AS id, d.ref_id AS ref_id FROM search_docs d WHERE d.id IN ({list})"),
+        Vec::new(),
+    )?;
+    rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
+    Ok(Some(rows.into_iter().map(|r| r.ref_id).collect()))
 }
 
 fn hit(r: Row, q: &Query, admin: bool) -> Option<Hit> {

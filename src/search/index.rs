@@ -1,8 +1,9 @@
 //! Keeping the index in step: every write that changes what can be found
 //! calls one of these inside its own transaction, so the very next search
-//! sees it. Visibility (hidden, moved, narrowed categories) is decided at
-//! query time, so hiding or moving needs no re-indexing; text, links and
-//! deletions do.
+//! sees it. A document carries its category and hidden state, so hiding
+//! or moving updates those columns (`visibility`); which categories a
+//! reader may read is decided at query time, so narrowing a category needs
+//! nothing here. Deleted posts and merged ideas have no document.
 
 use std::collections::HashMap;
 
@@ -15,7 +16,8 @@ use crate::db::schema::{
     search_state, thread_accounts, threads,
 };
 use crate::db::DbConn;
-use crate::models::threads as thread_model;
+use crate::models::posts::PostRow;
+use crate::models::threads::{self as thread_model, ThreadRow};
 
 /// What one indexed item holds.
 #[derive(Debug, Clone, Insertable)]
@@ -33,6 +35,10 @@ pub struct Doc {
     pub terms_tags: String,
     pub terms_body: String,
     pub terms_exact: String,
+    /// The category it is read in; none for accounts and competitors.
+    pub category_id: Option<i64>,
+    /// Hidden itself or in a hidden thread: moderators only.
+    pub hidden: bool,
 }
 
 /// Plain text of a Markdown body, whole (snippets are cut at query time).
@@ -94,6 +100,8 @@ fn insert(conn: &mut DbConn, docs: &[Doc]) -> QueryResult<()> {
                         d::terms_tags.eq(excluded(d::terms_tags)),
                         d::terms_body.eq(excluded(d::terms_body)),
                         d::terms_exact.eq(excluded(d::terms_exact)),
+                        d::category_id.eq(excluded(d::category_id)),
+                        d::hidden.eq(excluded(d::hidden)),
                     ))
                     .execute(c)?;
             }
@@ -118,28 +126,45 @@ fn put(conn: &mut DbConn, kind: &str, ids: &[i64], docs: &[Doc]) -> QueryResult<
     insert(conn, docs)
 }
 
-type PostRow = (i64, i64, Option<i64>, i64, String, bool, NaiveDateTime);
+type PostFields = (
+    i64,
+    i64,
+    Option<i64>,
+    i64,
+    String,
+    bool,
+    bool,
+    NaiveDateTime,
+);
 
 /// Documents for posts (openings as `thread`, replies as `post`), from rows
-/// of (post, thread, parent, author, body, deleted, created). Openings of
+/// of (post, thread, parent, author, body, deleted, hidden, created). Openings of
 /// ideas' discussion threads are left to the idea's own document.
-fn post_docs(conn: &mut DbConn, rows: Vec<PostRow>) -> QueryResult<Vec<Doc>> {
+fn post_docs(conn: &mut DbConn, rows: Vec<PostFields>) -> QueryResult<Vec<Doc>> {
     let thread_ids: Vec<i64> = {
         let mut t: Vec<i64> = rows.iter().map(|r| r.1).collect();
         t.sort_unstable();
         t.dedup();
         t
     };
-    let mut titles: HashMap<i64, String> = HashMap::new();
+    // Each thread's title, category and hidden state.
+    let mut heads: HashMap<i64, (String, i64, bool)> = HashMap::new();
     let mut idea_threads: Vec<i64> = Vec::new();
     let mut links = HashMap::new();
     let mut tags = HashMap::new();
     for chunk in thread_ids.chunks(500) {
-        titles.extend(
+        heads.extend(
             threads::table
                 .filter(threads::id.eq_any(chunk))
-                .select((threads::id, threads::title))
-                .load::<(i64, String)>(conn)?,
+                .select((
+                    threads::id,
+                    threads::title,
+                    threads::category_id,
+                    threads::hidden,
+                ))
+                .load::<(i64, String, i64, bool)>(conn)?
+                .into_iter()
+                .map(|(id, title, cat, hidden)| (id, (title, cat, hidden))),
         );
         idea_threads.extend(
             ideas::table
@@ -150,43 +175,129 @@ fn post_docs(conn: &mut DbConn, rows: Vec<PostRow>) -> QueryResult<Vec<Doc>> {
         links.extend(thread_model::links_of(conn, chunk)?);
         tags.extend(thread_model::tags_of(conn, chunk)?);
     }
-    let mut docs = Vec::with_capacity(rows.len());
-    for (id, thread, parent, author, body, deleted, created_at) in rows {
+    let mut jobs = Vec::with_capacity(rows.len());
+    for (id, thread, parent, author, body, deleted, hidden, created_at) in rows {
         let opening = parent.is_none();
         if deleted || (opening && idea_threads.contains(&thread)) {
             continue;
         }
-        let title = titles.get(&thread).cloned().unwrap_or_default();
-        let body = plain(&body);
+        let Some((title, category_id, thread_hidden)) = heads.get(&thread).cloned() else {
+            continue;
+        };
         // An opening post stands for its thread: title, links and tags.
-        let (head, link_names, tag_words) = if opening {
+        let (link_names, tag_words) = if opening {
             (
-                title.clone(),
                 links.get(&thread).map(names).unwrap_or_default(),
                 tags.get(&thread).map(|t| t.join(" ")).unwrap_or_default(),
             )
         } else {
             Default::default()
         };
-        docs.push(Doc {
-            kind: if opening { "thread" } else { "post" },
-            ref_id: id,
-            thread_id: Some(thread),
-            terms_body: terms(&body),
-            terms_exact: exact(&format!("{head} {link_names} {tag_words} {body}")),
-            terms_title: terms(&head),
-            terms_names: terms(&link_names),
-            terms_tags: terms(&tag_words),
+        jobs.push((
+            PostRef {
+                id,
+                thread,
+                opening,
+                author,
+                created_at,
+                hidden: hidden || thread_hidden,
+                category_id,
+            },
             title,
             body,
-            author_id: Some(author),
-            created_at,
-        });
+            link_names,
+            tag_words,
+        ));
     }
-    Ok(docs)
+    Ok(build(jobs))
 }
 
-fn post_rows(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<PostRow>> {
+/// Documents from what was read: rendering and stemming are most of a
+/// rebuild's time, so a large batch is shared out over the cores.
+fn build(jobs: Vec<(PostRef, String, String, String, String)>) -> Vec<Doc> {
+    let one = |(p, title, body, links, tags): (PostRef, String, String, String, String)| {
+        post_doc(p, title, &body, &links, &tags)
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if jobs.len() < 256 || cores < 2 {
+        return jobs.into_iter().map(one).collect();
+    }
+    let per = jobs.len().div_ceil(cores);
+    let mut parts: Vec<Vec<_>> = Vec::new();
+    let mut rest = jobs.into_iter();
+    loop {
+        let part: Vec<_> = rest.by_ref().take(per).collect();
+        if part.is_empty() {
+            break;
+        }
+        parts.push(part);
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| s.spawn(move || part.into_iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("building search documents"))
+            .collect()
+    })
+}
+
+/// Where a post stands, for its document.
+struct PostRef {
+    id: i64,
+    thread: i64,
+    opening: bool,
+    author: i64,
+    created_at: NaiveDateTime,
+    /// Itself or its thread.
+    hidden: bool,
+    category_id: i64,
+}
+
+fn post_doc(p: PostRef, title: String, markdown: &str, link_names: &str, tag_words: &str) -> Doc {
+    let body = plain(markdown);
+    let head = if p.opening { title.as_str() } else { "" };
+    Doc {
+        kind: if p.opening { "thread" } else { "post" },
+        ref_id: p.id,
+        thread_id: Some(p.thread),
+        terms_body: terms(&body),
+        terms_exact: exact(&format!("{head} {link_names} {tag_words} {body}")),
+        terms_title: terms(head),
+        terms_names: terms(link_names),
+        terms_tags: terms(tag_words),
+        body,
+        author_id: Some(p.author),
+        created_at: p.created_at,
+        category_id: Some(p.category_id),
+        hidden: p.hidden,
+        title,
+    }
+}
+
+/// A new reply, from the rows its writer holds: one insert, nothing read.
+pub fn reply(conn: &mut DbConn, thread: &ThreadRow, post: &PostRow) -> QueryResult<()> {
+    let doc = post_doc(
+        PostRef {
+            id: post.id,
+            thread: thread.id,
+            opening: false,
+            author: post.author_id,
+            created_at: post.created_at,
+            hidden: post.hidden || thread.hidden,
+            category_id: thread.category_id,
+        },
+        thread.title.clone(),
+        &post.body,
+        "",
+        "",
+    );
+    insert(conn, &[doc])
+}
+
+fn post_rows(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<PostFields>> {
     posts::table
         .filter(posts::id.eq_any(ids))
         .select((
@@ -196,6 +307,7 @@ fn post_rows(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<PostRow>> {
             posts::author_id,
             posts::body,
             posts::deleted,
+            posts::hidden,
             posts::created_at,
         ))
         .load(conn)
@@ -226,8 +338,11 @@ pub fn thread(conn: &mut DbConn, thread_id: i64) -> QueryResult<()> {
 /// Ideas as they are now.
 pub fn ideas_now(conn: &mut DbConn, ids: &[i64]) -> QueryResult<()> {
     #[allow(clippy::type_complexity)]
-    let rows: Vec<(i64, String, String, i64, i64, NaiveDateTime)> = ideas::table
+    let rows: Vec<(i64, String, String, i64, i64, NaiveDateTime, i64, bool)> = ideas::table
+        .inner_join(threads::table.on(threads::id.eq(ideas::thread_id)))
         .filter(ideas::id.eq_any(ids))
+        // A merged idea lives on in the one it was merged into.
+        .filter(ideas::merged_into.is_null())
         .select((
             ideas::id,
             ideas::title,
@@ -235,6 +350,8 @@ pub fn ideas_now(conn: &mut DbConn, ids: &[i64]) -> QueryResult<()> {
             ideas::author_id,
             ideas::thread_id,
             ideas::created_at,
+            threads::category_id,
+            threads::hidden,
         ))
         .load(conn)?;
     let mut link_names: HashMap<i64, Vec<String>> = HashMap::new();
@@ -275,25 +392,29 @@ pub fn ideas_now(conn: &mut DbConn, ids: &[i64]) -> QueryResult<()> {
     }
     let docs: Vec<Doc> = rows
         .into_iter()
-        .map(|(id, title, body, author, thread, created_at)| {
-            let body = plain(&body);
-            let link_names = link_names.remove(&id).unwrap_or_default().join(" ");
-            let tag_words = tags.remove(&id).unwrap_or_default().join(" ");
-            Doc {
-                kind: "idea",
-                ref_id: id,
-                thread_id: Some(thread),
-                terms_title: terms(&title),
-                terms_names: terms(&link_names),
-                terms_tags: terms(&tag_words),
-                terms_body: terms(&body),
-                terms_exact: exact(&format!("{title} {link_names} {tag_words} {body}")),
-                title,
-                body,
-                author_id: Some(author),
-                created_at,
-            }
-        })
+        .map(
+            |(id, title, body, author, thread, created_at, category_id, hidden)| {
+                let body = plain(&body);
+                let link_names = link_names.remove(&id).unwrap_or_default().join(" ");
+                let tag_words = tags.remove(&id).unwrap_or_default().join(" ");
+                Doc {
+                    kind: "idea",
+                    ref_id: id,
+                    thread_id: Some(thread),
+                    terms_title: terms(&title),
+                    terms_names: terms(&link_names),
+                    terms_tags: terms(&tag_words),
+                    terms_body: terms(&body),
+                    terms_exact: exact(&format!("{title} {link_names} {tag_words} {body}")),
+                    title,
+                    body,
+                    author_id: Some(author),
+                    created_at,
+                    category_id: Some(category_id),
+                    hidden,
+                }
+            },
+        )
         .collect();
     put(conn, "idea", ids, &docs)
 }
@@ -326,7 +447,40 @@ fn named_doc(
         body,
         author_id: None,
         created_at,
+        category_id: None,
+        hidden: false,
     }
+}
+
+/// A thread's documents (its posts, or its idea) take its category and
+/// hidden state as they are now: after a move, a hide or an unhide.
+pub fn visibility(conn: &mut DbConn, thread_id: i64) -> QueryResult<()> {
+    use search_docs::dsl as d;
+    let Some((category_id, hidden)) = threads::table
+        .find(thread_id)
+        .select((threads::category_id, threads::hidden))
+        .first::<(i64, bool)>(conn)
+        .optional()?
+    else {
+        return Ok(());
+    };
+    diesel::update(search_docs::table.filter(d::thread_id.eq(thread_id)))
+        .set((d::category_id.eq(Some(category_id)), d::hidden.eq(hidden)))
+        .execute(conn)?;
+    if !hidden {
+        let hidden_posts = posts::table
+            .filter(posts::thread_id.eq(thread_id))
+            .filter(posts::hidden.eq(true))
+            .select(posts::id);
+        diesel::update(
+            search_docs::table
+                .filter(d::kind.eq_any(["thread", "post"]))
+                .filter(d::ref_id.eq_any(hidden_posts)),
+        )
+        .set(d::hidden.eq(true))
+        .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Accounts as they are now, and the threads and ideas linked to them
@@ -476,6 +630,18 @@ pub fn rebuild(conn: &mut DbConn, progress: &dyn Fn(u64)) -> QueryResult<u64> {
         diesel::update(search_state::table)
             .set(search_state::built.eq(true))
             .execute(conn)?;
+        // On PostgreSQL, the new entries move from the GIN indexes' pending
+        // lists (which every search would read through) into the indexes
+        // proper, and fresh statistics let the planner choose between the
+        // text index and walking the newest documents by how common a word is.
+        if let DbConn::Postgres(pg) = conn {
+            diesel::sql_query(
+                "SELECT gin_clean_pending_list('search_docs_tsv'::regclass), \
+                 gin_clean_pending_list('search_docs_tsv_exact'::regclass)",
+            )
+            .execute(pg)?;
+            diesel::sql_query("ANALYZE search_docs").execute(pg)?;
+        }
         progress(done);
         Ok(done)
     })

@@ -6,6 +6,7 @@
 pub mod find;
 pub mod index;
 pub mod query;
+mod rank;
 pub mod text;
 
 pub use find::{find, DocKind, Results, Sort};

@@ -28,32 +28,57 @@ pub async fn page(page: Page, params: web::Query<SearchParams>) -> Result<HttpRe
             return page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "search.html", ctx);
         }
     };
+    let filters = asked.query.filters.clone();
     let (results, facets, cats) = db::run(&page.state.pool, move |c| {
         let results = search::find(c, &user, &asked.query, asked.only, asked.sort, asked.page)?;
         let facets = search::find::facets(c, &user, &asked.query)?;
         Ok((results, facets, categories::readable_by(c, user.role)?))
     })
     .await?;
-    let mut types: Vec<(String, i64)> = Vec::new();
-    let mut by_cat: Vec<(String, String, i64)> = Vec::new();
-    for (kind, cat, n) in facets {
-        match types.iter_mut().find(|t| t.0 == kind) {
-            Some(t) => t.1 += n,
-            None => types.push((kind.clone(), n)),
-        }
-        if let Some(c) = cat.and_then(|id| cats.iter().find(|c| c.id == id)) {
-            match by_cat.iter_mut().find(|b| b.0 == c.slug) {
-                Some(b) => b.2 += n,
-                None => by_cat.push((c.slug.clone(), c.name.clone(), n)),
-            }
-        }
-    }
-    let order = |k: &str| search::DocKind::ALL.iter().position(|d| d.as_str() == k);
-    types.sort_by_key(|t| order(&t.0));
-    by_cat.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
+    // Categories by slug and name; only those the reader may read count.
+    let by_cat: Vec<(String, String, i64)> = facets
+        .categories
+        .iter()
+        .filter_map(|(id, n)| {
+            let c = cats.iter().find(|c| c.id == *id)?;
+            Some((c.slug.clone(), c.name.clone(), *n))
+        })
+        .collect();
+    let f = &filters;
+    ctx.insert("types", &facets.types);
+    ctx.insert(
+        "cats",
+        &if f.category.is_none() {
+            by_cat
+        } else {
+            Vec::new()
+        },
+    );
+    ctx.insert(
+        "kinds",
+        &if f.kind.is_none() {
+            facets.kinds
+        } else {
+            Vec::new()
+        },
+    );
+    ctx.insert(
+        "accounts",
+        &if f.account.is_none() {
+            facets.accounts
+        } else {
+            Vec::new()
+        },
+    );
+    ctx.insert(
+        "competitors",
+        &if f.competitor.is_none() {
+            facets.competitors
+        } else {
+            Vec::new()
+        },
+    );
     ctx.insert("items", &results.items);
     ctx.insert("next_page", &results.next_page);
-    ctx.insert("types", &types);
-    ctx.insert("cats", &by_cat);
     page.render("search.html", ctx)
 }

@@ -134,6 +134,17 @@ async fn competitors_upsert_and_search(db: Db) {
         assert_eq!(found.as_array().unwrap().len(), 1, "{q}");
         assert_eq!(found[0]["external_id"], "ACME-1", "{q}");
     }
+    // The pickers read the search index: accents folded, words by prefix.
+    crm.put(
+        "/accounts/HSL-2",
+        json!({"name": "Hôpital Saint-Louis", "domain": "hsl.example"}),
+    )
+    .await;
+    for q in ["hopital", "HÔP saint", "saint-lou", "hsl"] {
+        let (_, found) = rep.get(&format!("/accounts?q={q}")).await;
+        assert_eq!(found.as_array().unwrap().len(), 1, "{q}: {found}");
+        assert_eq!(found[0]["external_id"], "HSL-2", "{q}");
+    }
     let (_, none) = rep.get("/accounts?q=%25").await;
     assert!(
         none.as_array().unwrap().is_empty(),

@@ -13,6 +13,7 @@ use crate::helpers::*;
 db_test!(
     golden_corpus_answers_alike_on_both_engines,
     readers_never_see_nor_count_what_they_may_not_read,
+    facets_count_what_each_narrowing_finds,
     hostile_queries_answer_200_or_422,
     the_next_search_sees_every_write,
     search_reindex_from_the_command_line,
@@ -909,6 +910,72 @@ async fn readers_never_see_nor_count_what_they_may_not_read(db: Db) {
     assert!(titles(&search(rep, "loyalty").await).is_empty());
 }
 
+/// Every facet on the page counts exactly what its narrowed search finds,
+/// for each reader: a rep's counts leave out what only marketers read.
+async fn facets_count_what_each_narrowing_finds(db: Db) {
+    let c = corpus(db).await;
+    let mut seen: Vec<(String, i64)> = Vec::new();
+    for (email, role, api) in [
+        ("facet-rep@example.com", Role::Rep, &c.rep),
+        ("facet-mkt@example.com", Role::Marketer, &c.marketer),
+    ] {
+        let (browser, _) = c.app.signed_in(email, role).await;
+        let (status, html) = c.app.get_html(&browser, "/search?q=acme").await;
+        assert_eq!(status, 200);
+        let doc = scraper::Html::parse_document(&html);
+        let links = scraper::Selector::parse(".facets a").unwrap();
+        let count = scraper::Selector::parse(".count").unwrap();
+        let mut facets = 0;
+        for a in doc.select(&links) {
+            let Some(n) = a.select(&count).next() else {
+                continue;
+            };
+            let n: i64 = n.text().collect::<String>().trim().parse().unwrap();
+            let href = a.value().attr("href").unwrap().to_string();
+            // The same narrowing through the API, every page of it.
+            let mut found = 0;
+            let mut page = 1;
+            loop {
+                let (s, v) = api.get(&format!("{href}&page={page}")).await;
+                assert_eq!(s, 200, "{href}: {v}");
+                found += v["items"].as_array().unwrap().len() as i64;
+                match v["next_page"].as_i64() {
+                    Some(p) => page = p,
+                    None => break,
+                }
+            }
+            assert_eq!(found, n, "{role:?}: facet {href} says {n}");
+            facets += 1;
+            let url = url::Url::parse(&format!("http://x{href}")).unwrap();
+            let q = url.query_pairs().find(|(k, _)| k == "q").unwrap().1;
+            seen.push((format!("{role:?} {q}"), n));
+        }
+        let mine: Vec<&String> = seen
+            .iter()
+            .filter(|(k, _)| k.starts_with(&format!("{role:?} ")))
+            .map(|(k, _)| k)
+            .collect();
+        for narrowing in ["account:ACME-1", "competitor:rivalco", "kind:pricing"] {
+            assert!(
+                mine.iter().any(|k| k.ends_with(narrowing)),
+                "{role:?}: no facet {narrowing} in {mine:?}"
+            );
+        }
+        assert!(facets >= 6, "{role:?}: {facets} facets");
+    }
+    // The marketing-only win-back plan is linked to ACME-1 and RivalCo: a
+    // marketer counts it, a rep does not.
+    let n = |who: &str, what: &str| {
+        seen.iter()
+            .find(|(k, _)| k.starts_with(who) && k.ends_with(what))
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
+    for what in ["account:ACME-1", "competitor:rivalco"] {
+        assert_eq!(n("Rep", what) + 1, n("Marketer", what), "{what}: {seen:?}");
+    }
+}
+
 async fn hostile_queries_answer_200_or_422(db: Db) {
     let app = spawn_app(db).await;
     let (api, _) = app.api_user("rep@example.com", Role::Rep);
@@ -1069,6 +1136,37 @@ async fn the_next_search_sees_every_write(db: Db) {
     );
     assert!(titles(&search(&rep, "old name").await).is_empty());
     let _ = linked;
+    // Merged ideas: the merged one is gone, the other carries its links.
+    let (s, a) = rep
+        .post(
+            "/ideas",
+            json!({"title": "Numbat loyalty cards", "body": "Cards for numbat fans", "accounts": ["ZZ-9"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{a}");
+    let (_, b) = rep
+        .post(
+            "/ideas",
+            json!({"title": "Regulars card scheme", "body": "A card for regulars"}),
+        )
+        .await;
+    assert_eq!(
+        titles(&search(&rep, "numbat").await),
+        vec!["Numbat loyalty cards"]
+    );
+    assert!(titles(&search(&rep, "scheme account:ZZ-9").await).is_empty());
+    let (s, v) = mkt
+        .post(
+            &format!("/ideas/{}/merge", a["id"]),
+            json!({"into": b["id"]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert!(titles(&search(&rep, "numbat").await).is_empty());
+    assert_eq!(
+        titles(&search(&rep, "scheme account:ZZ-9").await),
+        vec!["Regulars card scheme"]
+    );
     // Deleted: gone.
     let reply = rep.reply(thread, None, "An ocelot too").await;
     assert_eq!(titles(&search(&rep, "ocelot").await).len(), 1);
