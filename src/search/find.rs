@@ -138,6 +138,8 @@ struct Id {
 pub(super) struct Terms {
     #[diesel(sql_type = BigInt)]
     pub id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub ref_id: i64,
     #[diesel(sql_type = Timestamp)]
     pub created_at: NaiveDateTime,
     #[diesel(sql_type = Text)]
@@ -402,19 +404,12 @@ pub fn find(
                 .map(|r| r.id)
                 .collect()
         }
-        Sort::Relevance => {
-            let text = format!(
-                "SELECT d.id AS id, d.created_at AS created_at, d.terms_title AS terms_title, \
-                 d.terms_names AS terms_names, d.terms_tags AS terms_tags, \
-                 d.terms_body AS terms_body, d.terms_exact AS terms_exact FROM {from}"
-            );
-            let found: Vec<Terms> = load(conn, text, sql.binds)?;
-            super::rank::best(q, &found)
-                .into_iter()
-                .skip(skip)
-                .take(PAGE_SIZE as usize + 1)
-                .collect()
-        }
+        Sort::Relevance => ranked(conn, sql, q, &from)?
+            .into_iter()
+            .skip(skip)
+            .take(PAGE_SIZE as usize + 1)
+            .map(|t| t.id)
+            .collect(),
     };
     let mut rows: Vec<Row> = if ids.is_empty() {
         Vec::new()
@@ -592,14 +587,6 @@ pub fn facets(conn: &mut DbConn, user: &User, q: &Query) -> Result<Facets, AppEr
     Ok(out)
 }
 
-#[derive(QueryableByName)]
-struct Named {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-    #[diesel(sql_type = BigInt)]
-    ref_id: i64,
-}
-
 /// Type-ahead of accounts or competitors from the same index: those with
 /// a word starting with each word typed (folded as everywhere, so `hop`
 /// finds `Hôpital` and `acme-1` finds `ACME-1`), best first, then by name.
@@ -634,28 +621,26 @@ pub fn names(
     };
     let conds = [format!("d.kind = '{}'", kind.as_str())];
     let from = candidates(&mut sql, &q, &conds, &None);
+    let limit = limit.clamp(1, PAGE_SIZE * 5) as usize;
+    Ok(Some(
+        ranked(conn, sql, &q, &from)?
+            .into_iter()
+            .take(limit)
+            .map(|t| t.ref_id)
+            .collect(),
+    ))
+}
+
+/// Every candidate, best first (`search::rank`).
+fn ranked(conn: &mut DbConn, sql: Sql, q: &Query, from: &str) -> Result<Vec<Terms>, AppError> {
     let text = format!(
-        "SELECT d.id AS id, d.created_at AS created_at, d.terms_title AS terms_title, \
-         d.terms_names AS terms_names, d.terms_tags AS terms_tags, \
-         d.terms_body AS terms_body, d.terms_exact AS terms_exact FROM {from}"
+        "SELECT d.id AS id, d.ref_id AS ref_id, d.created_at AS created_at, \
+         d.terms_title AS terms_title, d.terms_names AS terms_names, \
+         d.terms_tags AS terms_tags, d.terms_body AS terms_body, \
+         d.terms_exact AS terms_exact FROM {from}"
     );
     let found: Vec<Terms> = load(conn, text, sql.binds)?;
-    let best = super::rank::best(&q, &found);
-    let limit = limit.clamp(1, PAGE_SIZE * 5) as usize;
-    let ids: Vec<i64> = best.into_iter().take(limit).collect();
-    let list = ids
-        .iter()
-        .map(|i| i.to_string())
-        .chain(std::iter::once("-1".to_string()))
-        .collect::<Vec<_>>()
-        .join(",");
-    let mut rows: Vec<Named> = load(
-        conn,
-        format!("SELECT d.id AS id, d.ref_id AS ref_id FROM search_docs d WHERE d.id IN ({list})"),
-        Vec::new(),
-    )?;
-    rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
-    Ok(Some(rows.into_iter().map(|r| r.ref_id).collect()))
+    Ok(super::rank::best(q, found))
 }
 
 fn hit(r: Row, q: &Query, admin: bool) -> Option<Hit> {

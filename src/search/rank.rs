@@ -42,8 +42,8 @@ fn count_phrase(tokens: &[&str], words: &[String]) -> usize {
         .count()
 }
 
-/// The candidates' ids, best first; ties go to the newest.
-pub(super) fn best(q: &Query, found: &[Terms]) -> Vec<i64> {
+/// The candidates, best first; ties go to the newest.
+pub(super) fn best(q: &Query, found: Vec<Terms>) -> Vec<Terms> {
     fn split(t: &Terms) -> [Vec<&str>; 5] {
         [
             &t.terms_title,
@@ -62,10 +62,9 @@ pub(super) fn best(q: &Query, found: &[Terms]) -> Vec<i64> {
             *a = (total as f64 / docs.len() as f64).max(1.0);
         }
     }
-    let mut scored: Vec<(f64, &Terms)> = found
+    let scores: Vec<f64> = docs
         .iter()
-        .zip(&docs)
-        .map(|(t, cols)| {
+        .map(|cols| {
             let mut score = 0.0;
             for term in &q.required {
                 score += match term {
@@ -83,15 +82,16 @@ pub(super) fn best(q: &Query, found: &[Terms]) -> Vec<i64> {
                     }
                 };
             }
-            (score, t)
+            score
         })
         .collect();
+    let mut scored: Vec<(f64, Terms)> = scores.into_iter().zip(found).collect();
     scored.sort_by(|a, b| {
         b.0.total_cmp(&a.0)
             .then_with(|| b.1.created_at.cmp(&a.1.created_at))
             .then_with(|| b.1.id.cmp(&a.1.id))
     });
-    scored.into_iter().map(|(_, t)| t.id).collect()
+    scored.into_iter().map(|(_, t)| t).collect()
 }
 
 #[cfg(test)]
@@ -101,6 +101,7 @@ mod tests {
     fn doc(id: i64, title: &str, body: &str) -> Terms {
         Terms {
             id,
+            ref_id: id,
             created_at: chrono::DateTime::from_timestamp(id, 0).unwrap().naive_utc(),
             terms_title: crate::search::text::terms(title),
             terms_names: String::new(),
@@ -118,10 +119,11 @@ mod tests {
             doc(2, "Remise chez Acme", "rien"),
             doc(3, "Visit", "une remise de dix pour cent"),
         ];
-        assert_eq!(best(&q, &found), vec![2, 3, 1]);
+        let ids = |v: Vec<Terms>| v.into_iter().map(|t| t.id).collect::<Vec<_>>();
+        assert_eq!(ids(best(&q, found.into())), vec![2, 3, 1]);
         // A phrase counts only where its words follow each other.
         let q = crate::search::parse("\"dix pour\"").unwrap();
         let found = [doc(1, "a", "pour dix"), doc(2, "b", "dix pour cent")];
-        assert_eq!(best(&q, &found)[0], 2);
+        assert_eq!(ids(best(&q, found.into()))[0], 2);
     }
 }
