@@ -239,6 +239,7 @@ fn run(url: &str, users: usize, posts: usize) -> String {
         mail_from: "grapevine@example.com".into(),
         secret_key: vec![3u8; 64],
         trusted_proxies: Vec::new(),
+        uploads: Default::default(),
     };
     let tera = grapevine::assets::build_tera().unwrap();
     let composer = Composer {

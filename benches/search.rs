@@ -334,7 +334,7 @@ fn write_cost(conn: &mut DbConn, user: &grapevine::models::users::User) {
         // Timed inside the transaction, as in the reply.
         indexing += grapevine::db::write_tx(conn, |c| {
             let t = Instant::now();
-            grapevine::search::index::reply(c, &thread, &post)?;
+            grapevine::search::index::reply(c, &thread, &post, String::new())?;
             Ok::<_, grapevine::error::AppError>(t.elapsed())
         })
         .unwrap();

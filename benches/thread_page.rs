@@ -29,6 +29,7 @@ fn spawn_grapevine(database_url: String, dir: &std::path::Path) -> u16 {
         mail_from: "grapevine@localhost".into(),
         secret_key: vec![9u8; 64],
         trusted_proxies: Vec::new(),
+        uploads: Default::default(),
     };
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -94,6 +95,7 @@ fn seed(url: &str) -> (i64, usize) {
         accounts: Vec::new(),
         competitors: Vec::new(),
         links_by_name: false,
+        attachments: Vec::new(),
     };
     let (thread, opening) = grapevine::forum::create_thread(&mut conn, &user, &input).unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);

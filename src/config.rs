@@ -20,6 +20,57 @@ pub struct Settings {
     pub secret_key: Vec<u8>,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub uploads: UploadSettings,
+}
+
+/// Where uploaded files live (`GRAPEVINE_STORAGE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum StorageKind {
+    /// Files under `$GRAPEVINE_DATA_DIR/files`.
+    #[default]
+    Fs,
+    /// Inside the database (`blobs`), shared by every instance.
+    Database,
+}
+
+#[derive(Clone, Debug)]
+pub struct UploadSettings {
+    /// The largest file accepted (`GRAPEVINE_MAX_UPLOAD_MB`), in bytes.
+    pub max_bytes: u64,
+    pub storage: StorageKind,
+}
+
+impl Default for UploadSettings {
+    fn default() -> Self {
+        UploadSettings {
+            max_bytes: 20 * 1024 * 1024,
+            storage: StorageKind::Fs,
+        }
+    }
+}
+
+impl UploadSettings {
+    pub fn max_mb(&self) -> u64 {
+        self.max_bytes / (1024 * 1024)
+    }
+}
+
+fn parse_uploads() -> anyhow::Result<UploadSettings> {
+    let mut out = UploadSettings::default();
+    if let Some(mb) = var("GRAPEVINE_MAX_UPLOAD_MB") {
+        match mb.trim().parse::<u64>() {
+            Ok(n) if (1..=1024).contains(&n) => out.max_bytes = n * 1024 * 1024,
+            _ => anyhow::bail!("GRAPEVINE_MAX_UPLOAD_MB: expected a whole number of MiB from 1 to 1024, got {mb:?}"),
+        }
+    }
+    if let Some(kind) = var("GRAPEVINE_STORAGE") {
+        out.storage = match kind.trim() {
+            "fs" => StorageKind::Fs,
+            "database" => StorageKind::Database,
+            _ => anyhow::bail!("GRAPEVINE_STORAGE: expected fs or database, got {kind:?}"),
+        };
+    }
+    Ok(out)
 }
 
 fn var(name: &str) -> Option<String> {
@@ -77,6 +128,7 @@ impl Settings {
             mail_from,
             secret_key,
             trusted_proxies,
+            uploads: parse_uploads()?,
         })
     }
 

@@ -24,6 +24,9 @@ pub enum AppError {
     Conflict { code: &'static str, message: String },
     #[error("the request is too large")]
     PayloadTooLarge,
+    /// A file whose bytes are not of an accepted type.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("the form has expired; reload the page and try again")]
@@ -79,6 +82,7 @@ impl AppError {
             | AppError::Invalid { code, .. }
             | AppError::Conflict { code, .. } => code,
             AppError::PayloadTooLarge => "payload_too_large",
+            AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Csrf => "csrf_failed",
             AppError::Unavailable => "database_unavailable",
@@ -106,6 +110,7 @@ impl ResponseError for AppError {
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

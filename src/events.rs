@@ -50,6 +50,9 @@ pub struct PostData {
     pub url: String,
     /// Users mentioned, by id.
     pub mentions: Vec<i64>,
+    /// Its photos and documents (URLs served to its readers only).
+    #[serde(default)]
+    pub attachments: Vec<crate::uploads::Attachment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

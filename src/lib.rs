@@ -33,6 +33,7 @@ pub mod startup;
 pub mod state;
 pub mod text_guard;
 pub mod time;
+pub mod uploads;
 pub mod web;
 
 /// Logs to stderr, filtered by RUST_LOG (default `info`).

@@ -86,9 +86,14 @@ impl Application {
             tera: assets::build_tera()?,
             thread_cache: crate::forum::view::new_cache(64 << 20),
             hub: crate::live::Hub::default(),
+            store: crate::uploads::store::from_settings(&settings),
+            image_work: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
         });
         state.hub.start_poller(state.pool.clone());
         crate::notify::start_worker(state.clone());
+        crate::uploads::start_pruner(state.clone());
         let mailer = crate::mail::Mailer::from_settings(&settings)?;
         crate::mail::worker::start(
             state.clone(),
@@ -98,8 +103,9 @@ impl Application {
         );
         let key = Key::from(&settings.secret_key);
         let secure = settings.secure_cookies();
-        let mut server = HttpServer::new(move || {
-            App::new()
+        let mut server =
+            HttpServer::new(move || {
+                App::new()
                 .app_data(state.clone())
                 .app_data(crate::error::json_config())
                 .app_data(crate::error::form_config())
@@ -112,7 +118,7 @@ impl Application {
                         .add(("Referrer-Policy", "same-origin"))
                         .add((
                             "Content-Security-Policy",
-                            "default-src 'self'; img-src 'self' data:; style-src 'self'; \
+                            "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; \
                              script-src 'self'; connect-src 'self'; frame-ancestors 'none'; \
                              form-action 'self'; base-uri 'none'",
                         )),
@@ -134,15 +140,17 @@ impl Application {
                         .default_service(web::to(api::health::method_not_allowed)),
                 )
                 .route("/static/{path:.*}", web::get().to(assets::serve_static))
+                .route("/files/{id}", web::get().to(api::uploads::file))
+                .route("/files/{id}/thumbnail", web::get().to(api::uploads::thumbnail))
                 .configure(api::routes)
                 .configure(crate::web::routes)
-        })
-        .workers(options.workers)
-        // Database work runs on the blocking pool; more threads than
-        // connections only queue on the pool's lock and switch contexts.
-        .worker_max_blocking_threads(options.blocking_threads)
-        .shutdown_timeout(30)
-        .listen(listener)?;
+            })
+            .workers(options.workers)
+            // Database work runs on the blocking pool; more threads than
+            // connections only queue on the pool's lock and switch contexts.
+            .worker_max_blocking_threads(options.blocking_threads)
+            .shutdown_timeout(30)
+            .listen(listener)?;
         if !options.handle_signals {
             server = server.disable_signals();
         }

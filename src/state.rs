@@ -12,4 +12,9 @@ pub struct AppState {
     pub thread_cache: crate::forum::view::FragmentCache,
     /// The live feed's hub (see `live`).
     pub hub: crate::live::Hub,
+    /// Where uploaded files live (see `uploads::store`).
+    pub store: Box<dyn crate::uploads::store::BlobStore>,
+    /// Image work at once: one per core, so memory stays bounded however
+    /// many uploads arrive together.
+    pub image_work: tokio::sync::Semaphore,
 }

@@ -367,3 +367,136 @@ window.grapevineLive = function (topics, since, onEvent) {
     });
   }
 })();
+
+// Attachments: files chosen, taken, dropped or pasted are sent at once to
+// the upload API, each with a preview, a progress bar and a remove button;
+// the form then names them in its `attachments` field. Without this script
+// the file inputs upload with the form itself.
+(function () {
+  "use strict";
+  var meta = document.querySelector("meta[name=csrf-token]");
+  var csrf = meta ? meta.content : "";
+  document.querySelectorAll("[data-uploader]").forEach(function (box) {
+    var form = box.closest("form");
+    var hidden = box.querySelector("[data-attachments]");
+    var list = box.querySelector("[data-previews]");
+    var inputs = box.querySelectorAll("input[type=file]");
+    var pending = 0;
+    function ids() { return hidden.value.split(",").filter(Boolean); }
+    function setIds(a) { hidden.value = a.join(","); }
+    function chip(label, previewUrl) {
+      var li = document.createElement("li");
+      li.className = "preview";
+      if (previewUrl) {
+        var img = document.createElement("img");
+        img.src = previewUrl;
+        img.alt = "";
+        li.appendChild(img);
+      } else {
+        var doc = document.createElement("span");
+        doc.className = "doc-badge";
+        doc.textContent = "PDF";
+        li.appendChild(doc);
+      }
+      var name = document.createElement("span");
+      name.className = "preview-name";
+      name.textContent = label;
+      li.appendChild(name);
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "link";
+      remove.textContent = box.dataset.remove;
+      remove.addEventListener("click", function () {
+        if (li.dataset.id) setIds(ids().filter(function (i) { return i !== li.dataset.id; }));
+        if (li.xhr) { li.xhr.abort(); }
+        li.remove();
+      });
+      li.appendChild(remove);
+      list.appendChild(li);
+      return li;
+    }
+    function settle() { pending -= 1; }
+    function send(file) {
+      var isImage = /^image\//.test(file.type);
+      var li = chip(file.name, isImage ? URL.createObjectURL(file) : null);
+      var bar = document.createElement("progress");
+      bar.max = 100;
+      bar.value = 0;
+      li.insertBefore(bar, li.lastChild);
+      var data = new FormData();
+      data.append("file", file);
+      var xhr = new XMLHttpRequest();
+      li.xhr = xhr;
+      pending += 1;
+      xhr.open("POST", "/api/v1/uploads");
+      xhr.setRequestHeader("X-CSRF-Token", csrf);
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) bar.value = Math.round((e.loaded * 100) / e.total);
+      });
+      xhr.addEventListener("loadend", function () {
+        li.xhr = null;
+        settle();
+        if (xhr.status === 201) {
+          var a = JSON.parse(xhr.responseText);
+          li.dataset.id = String(a.id);
+          setIds(ids().concat([String(a.id)]));
+          bar.value = 100;
+          bar.hidden = true;
+          li.classList.add("sent");
+        } else if (xhr.status !== 0) {
+          var msg = box.dataset.failed;
+          try { msg = msg + ": " + JSON.parse(xhr.responseText).error.message; } catch (e) { /* keep the short message */ }
+          bar.remove();
+          var err = document.createElement("span");
+          err.className = "error";
+          err.setAttribute("role", "alert");
+          err.textContent = msg;
+          li.insertBefore(err, li.lastChild);
+          li.classList.add("failed");
+        }
+      });
+      xhr.send(data);
+    }
+    function take(files) {
+      Array.prototype.forEach.call(files, send);
+    }
+    // Uploads kept by a refused submit are shown again.
+    ids().forEach(function (id) {
+      var li = chip("", "/files/" + id + "/thumbnail");
+      li.dataset.id = id;
+      li.classList.add("sent");
+    });
+    inputs.forEach(function (input) {
+      input.addEventListener("change", function () {
+        take(input.files);
+        input.value = "";
+      });
+    });
+    form.addEventListener("dragover", function (e) {
+      if (e.dataTransfer && Array.prototype.indexOf.call(e.dataTransfer.types, "Files") >= 0) {
+        e.preventDefault();
+        box.classList.add("dropping");
+      }
+    });
+    form.addEventListener("dragleave", function () { box.classList.remove("dropping"); });
+    form.addEventListener("drop", function (e) {
+      if (e.dataTransfer && e.dataTransfer.files.length) {
+        e.preventDefault();
+        box.classList.remove("dropping");
+        take(e.dataTransfer.files);
+      }
+    });
+    form.addEventListener("paste", function (e) {
+      if (e.clipboardData && e.clipboardData.files.length) {
+        e.preventDefault();
+        take(e.clipboardData.files);
+      }
+    });
+    form.addEventListener("submit", function (e) {
+      if (pending > 0) {
+        e.preventDefault();
+        window.alert(box.dataset.wait);
+      }
+    });
+  });
+})();

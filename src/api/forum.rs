@@ -225,6 +225,10 @@ pub struct ThreadIn {
     #[serde(default)]
     #[schema(max_items = 10)]
     pub tags: Vec<String>,
+    /// Ids of the caller's own unattached uploads (`POST /uploads`).
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub attachments: Vec<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -293,6 +297,7 @@ pub fn parse_thread(input: &ThreadIn) -> Result<NewThread, AppError> {
         accounts: input.accounts.clone(),
         competitors: input.competitors.clone(),
         links_by_name: false,
+        attachments: input.attachments.clone(),
     })
     .map_err(FieldErrors::into_error)
 }
@@ -457,6 +462,10 @@ pub struct PostIn {
     /// The post answered; none: the opening post.
     #[serde(default)]
     pub parent_id: Option<i64>,
+    /// Ids of the caller's own unattached uploads (`POST /uploads`).
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub attachments: Vec<i64>,
 }
 
 fn single_post(conn: &mut db::DbConn, post_id: i64, moderator: bool) -> Result<ApiPost, AppError> {
@@ -464,10 +473,14 @@ fn single_post(conn: &mut db::DbConn, post_id: i64, moderator: bool) -> Result<A
     let name = crate::models::users::find(conn, post.author_id)?
         .map(|u| u.name)
         .unwrap_or_default();
+    let attachments = crate::uploads::of_posts(conn, &[post.id])?
+        .remove(&post.id)
+        .unwrap_or_default();
     Ok(ApiPost::from_view(
         &posts::PostView {
             post,
             author_name: name,
+            attachments,
         },
         moderator,
     ))
@@ -486,8 +499,9 @@ pub async fn create_post(
     let text = PostBody::parse(&body.body)
         .map_err(|e| AppError::invalid("invalid_input", format!("body: {e}")))?;
     let (thread_id, parent) = (id.into_inner(), body.parent_id);
+    let files = body.into_inner().attachments;
     let post = db::run(&state.pool, move |c| {
-        let p = forum::reply(c, &user, thread_id, parent, &text)?;
+        let p = forum::reply_with(c, &user, thread_id, parent, &text, &files)?;
         single_post(c, p.id, authz::allows(&user, Action::Moderate))
     })
     .await?;

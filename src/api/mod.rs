@@ -7,6 +7,7 @@ pub mod health;
 pub mod ideas;
 pub mod me;
 pub mod search;
+pub mod uploads;
 
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -27,6 +28,7 @@ use crate::error::{AppError, ErrorBody, ErrorDetail};
         crm::put_links, crm::follow, crm::unfollow, crm::list_follows,
         ideas::create, ideas::list, ideas::get, ideas::vote, ideas::unvote, ideas::set_status,
         ideas::merge, ideas::similar, crate::live::socket::live, search::search,
+        uploads::create,
     ),
     components(schemas(ErrorBody, ErrorDetail, me::Me, crate::domain::Role, crate::search::Results, crate::search::find::Hit, crate::search::find::HitAuthor, crate::search::DocKind)),
     modifiers(&BearerAuth, &CommonResponses),
@@ -210,6 +212,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route("/threads/{id}/links", web::put().to(crm::put_links))
                     .route("/live", web::get().to(crate::live::socket::live))
                     .route("/search", web::get().to(search::search))
+                    .route("/uploads", web::post().to(uploads::create))
                     .route("/ideas", web::post().to(ideas::create))
                     .route("/ideas", web::get().to(ideas::list))
                     .route("/ideas/similar", web::get().to(ideas::similar))

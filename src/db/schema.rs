@@ -353,7 +353,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    uploads (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        kind -> Text,
+        content_type -> Text,
+        name -> Text,
+        size -> BigInt,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        hash -> Text,
+        thumb_hash -> Text,
+        thumb_type -> Text,
+        text -> Text,
+        post_id -> Nullable<BigInt>,
+        idea_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    blobs (hash) {
+        hash -> Text,
+        data -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(uploads -> posts (post_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    uploads,
+    blobs,
     search_docs,
     search_state,
     users,

@@ -20,6 +20,7 @@ use crate::models::categories::{self, Category};
 use crate::models::posts::{self, PostRow};
 use crate::models::threads::{self, ThreadRow};
 use crate::models::{audit, users::User};
+use crate::uploads::Target;
 
 /// Posts deeper than this are shown flattened at this depth.
 pub const MAX_VISUAL_DEPTH: usize = 6;
@@ -35,6 +36,8 @@ pub struct NewThread {
     pub competitors: Vec<String>,
     /// Terms may also be exact names (forms without the picker).
     pub links_by_name: bool,
+    /// The author's own unattached uploads, each once.
+    pub attachments: Vec<i64>,
 }
 
 /// A new thread as submitted, from JSON or a form, before any rule is
@@ -52,6 +55,7 @@ pub struct ThreadDraft<'a> {
     pub competitors: Vec<String>,
     /// Link terms may be exact names (forms without the picker).
     pub links_by_name: bool,
+    pub attachments: Vec<i64>,
 }
 
 impl NewThread {
@@ -66,6 +70,13 @@ impl NewThread {
         let body = errs.check("body", PostBody::parse(d.body));
         let kind = errs.check("kind", ThreadKind::parse(d.kind.unwrap_or("other")));
         let tags = errs.check("tags", Tags::parse(&d.tags));
+        let attachments = match crate::uploads::parse_ids(&d.attachments) {
+            Ok(ids) => ids,
+            Err(_) => {
+                errs.add("attachments", Invalid("error-too-many-attachments"));
+                Vec::new()
+            }
+        };
         match (title, body, kind, tags) {
             (Some(title), Some(body), Some(kind), Some(tags)) if errs.is_empty() => Ok(NewThread {
                 category,
@@ -76,6 +87,7 @@ impl NewThread {
                 accounts: d.accounts,
                 competitors: d.competitors,
                 links_by_name: d.links_by_name,
+                attachments,
             }),
             _ => Err(errs),
         }
@@ -223,7 +235,8 @@ pub fn post_history(
 }
 
 /// A thread as readers get it: the thread, its category, every post in
-/// tree order and its tags. Three queries, whatever the number of posts.
+/// tree order with their attachments, and its tags. Four queries, whatever
+/// the number of posts.
 pub struct LoadedThread {
     pub thread: ThreadRow,
     pub category: Category,
@@ -271,13 +284,17 @@ fn post_topics(
 }
 
 fn post_data(
+    conn: &mut DbConn,
     thread: &ThreadRow,
     category: &Category,
     post: &PostRow,
     author: &User,
     mentions: &[i64],
-) -> PostData {
-    PostData {
+) -> QueryResult<PostData> {
+    let attachments = crate::uploads::of_posts(conn, &[post.id])?
+        .remove(&post.id)
+        .unwrap_or_default();
+    Ok(PostData {
         thread_id: thread.id,
         title: thread.title.clone(),
         category: category.slug.clone(),
@@ -290,7 +307,8 @@ fn post_data(
         created_at: crate::time::rfc3339(&post.created_at),
         url: format!("/t/{}#p{}", thread.id, post.id),
         mentions: mentions.to_vec(),
-    }
+        attachments,
+    })
 }
 
 /// Appends an event about content in `category`, for its audience now
@@ -341,6 +359,8 @@ pub fn create_thread(
             },
         )?;
         let post = posts::insert(conn, thread.id, None, author.id, input.body.as_str(), &html)?;
+        let files = Target::Post(post.id);
+        crate::uploads::attach(conn, author, &input.attachments, files)?;
         threads::record_post(conn, thread.id, post.id, false)?;
         threads::set_tags(conn, thread.id, input.tags.as_slice())?;
         let account_ids: Vec<i64> = links.accounts.iter().map(|a| a.id).collect();
@@ -350,7 +370,7 @@ pub fn create_thread(
         crate::search::index::post(conn, post.id)?;
         let links = links.links();
         let data = EventData::ThreadCreated(events::ThreadCreated {
-            post: post_data(&thread, &category, &post, author, &mentions),
+            post: post_data(conn, &thread, &category, &post, author, &mentions)?,
             kind: thread.kind.clone(),
             tags: input.tags.as_slice().to_vec(),
             accounts: links.account_keys(),
@@ -373,6 +393,19 @@ pub fn reply(
     parent_id: Option<i64>,
     body: &PostBody,
 ) -> Result<PostRow, AppError> {
+    reply_with(conn, author, thread_id, parent_id, body, &[])
+}
+
+/// `reply` with the author's own unattached uploads attached.
+pub fn reply_with(
+    conn: &mut DbConn,
+    author: &User,
+    thread_id: i64,
+    parent_id: Option<i64>,
+    body: &PostBody,
+    attachments: &[i64],
+) -> Result<PostRow, AppError> {
+    let attachments = crate::uploads::parse_ids(attachments)?;
     crate::db::write_tx(conn, |conn| {
         let (thread, category) = visible_thread(conn, author, thread_id)?;
         if !authz::can_post_in(author, &category, Some(&thread)) {
@@ -399,10 +432,18 @@ pub fn reply(
             body.as_str(),
             &html,
         )?;
+        crate::uploads::attach(conn, author, &attachments, Target::Post(post.id))?;
         threads::record_post(conn, thread.id, post.id, true)?;
-        crate::search::index::reply(conn, &thread, &post)?;
+        let files = if attachments.is_empty() {
+            String::new()
+        } else {
+            crate::uploads::texts_of_posts(conn, &[post.id])?
+                .remove(&post.id)
+                .unwrap_or_default()
+        };
+        crate::search::index::reply(conn, &thread, &post, files)?;
         let data = EventData::PostCreated(events::PostCreated {
-            post: post_data(&thread, &category, &post, author, &mentions),
+            post: post_data(conn, &thread, &category, &post, author, &mentions)?,
             parent_author_id: parent.author_id,
         });
         let topics = post_topics(conn, &category, thread.id, post.id)?;
@@ -437,7 +478,7 @@ pub fn edit_post(
         let author = crate::models::users::find(conn, post.author_id)?
             .map(|u| Person::from(&u))
             .unwrap_or_else(|| editor.into());
-        let mut shown = post_data(&thread, &category, &edited, editor, &mentions);
+        let mut shown = post_data(conn, &thread, &category, &edited, editor, &mentions)?;
         shown.author = author;
         let data = EventData::PostEdited(events::PostEdited {
             post: shown,

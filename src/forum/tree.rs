@@ -30,6 +30,8 @@ pub struct ApiPost {
     pub edited_at: Option<NaiveDateTime>,
     pub deleted: bool,
     pub hidden: bool,
+    /// Empty when the post was deleted or hidden.
+    pub attachments: Vec<crate::uploads::Attachment>,
     #[schema(no_recursion)]
     pub replies: Vec<ApiPost>,
 }
@@ -53,6 +55,11 @@ impl ApiPost {
             edited_at: p.post.edited_at,
             deleted: p.post.deleted,
             hidden: p.post.hidden,
+            attachments: if withheld {
+                Vec::new()
+            } else {
+                p.attachments.clone()
+            },
             replies: Vec::new(),
         }
     }
@@ -157,6 +164,7 @@ mod tests {
 
     fn post(id: i64, parent: Option<i64>, depth: i32) -> PostView {
         PostView {
+            attachments: Vec::new(),
             post: PostRow {
                 id,
                 thread_id: 1,

@@ -76,6 +76,7 @@ pub fn insert(
 pub struct PostView {
     pub post: PostRow,
     pub author_name: String,
+    pub attachments: Vec<crate::uploads::Attachment>,
 }
 
 /// Every post of a thread in tree order (by path), in one query.
@@ -86,9 +87,14 @@ pub fn of_thread(conn: &mut DbConn, thread_id: i64) -> QueryResult<Vec<PostView>
         .order(posts::path.asc())
         .select((PostRow::as_select(), users::name))
         .load(conn)?;
+    let mut files = crate::uploads::of_thread(conn, thread_id)?;
     Ok(rows
         .into_iter()
-        .map(|(post, author_name)| PostView { post, author_name })
+        .map(|(post, author_name)| PostView {
+            attachments: files.remove(&post.id).unwrap_or_default(),
+            post,
+            author_name,
+        })
         .collect())
 }
 

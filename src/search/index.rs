@@ -175,6 +175,11 @@ fn post_docs(conn: &mut DbConn, rows: Vec<PostFields>) -> QueryResult<Vec<Doc>> 
         links.extend(thread_model::links_of(conn, chunk)?);
         tags.extend(thread_model::tags_of(conn, chunk)?);
     }
+    let post_ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let mut files: HashMap<i64, String> = HashMap::new();
+    for chunk in post_ids.chunks(500) {
+        files.extend(crate::uploads::texts_of_posts(conn, chunk)?);
+    }
     let mut jobs = Vec::with_capacity(rows.len());
     for (id, thread, parent, author, body, deleted, hidden, created_at) in rows {
         let opening = parent.is_none();
@@ -202,6 +207,7 @@ fn post_docs(conn: &mut DbConn, rows: Vec<PostFields>) -> QueryResult<Vec<Doc>> 
                 created_at,
                 hidden: hidden || thread_hidden,
                 category_id,
+                files: files.remove(&id).unwrap_or_default(),
             },
             title,
             body,
@@ -254,10 +260,16 @@ struct PostRef {
     /// Itself or its thread.
     hidden: bool,
     category_id: i64,
+    /// The text of its documents (PDFs).
+    files: String,
 }
 
 fn post_doc(p: PostRef, title: String, markdown: &str, link_names: &str, tag_words: &str) -> Doc {
-    let body = plain(markdown);
+    let mut body = plain(markdown);
+    if !p.files.is_empty() {
+        body.push(' ');
+        body.push_str(&p.files);
+    }
     let head = if p.opening { title.as_str() } else { "" };
     Doc {
         kind: if p.opening { "thread" } else { "post" },
@@ -277,8 +289,14 @@ fn post_doc(p: PostRef, title: String, markdown: &str, link_names: &str, tag_wor
     }
 }
 
-/// A new reply, from the rows its writer holds: one insert, nothing read.
-pub fn reply(conn: &mut DbConn, thread: &ThreadRow, post: &PostRow) -> QueryResult<()> {
+/// A new reply, from the rows its writer holds (and the text of the
+/// documents attached to it): one insert, nothing read.
+pub fn reply(
+    conn: &mut DbConn,
+    thread: &ThreadRow,
+    post: &PostRow,
+    files: String,
+) -> QueryResult<()> {
     let doc = post_doc(
         PostRef {
             id: post.id,
@@ -288,6 +306,7 @@ pub fn reply(conn: &mut DbConn, thread: &ThreadRow, post: &PostRow) -> QueryResu
             created_at: post.created_at,
             hidden: post.hidden || thread.hidden,
             category_id: thread.category_id,
+            files,
         },
         thread.title.clone(),
         &post.body,

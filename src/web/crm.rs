@@ -4,12 +4,11 @@
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 
 use super::{redirect, safe_next, Page};
 use crate::api::crm::{check_follow_target, linked_threads, IntelQuery};
-use crate::auth::csrf::{self, CsrfForm};
+use crate::auth::csrf::CsrfForm;
 use crate::authz::{self, Action};
 use crate::crm::{self, import, AccountInput, CompetitorInput};
 use crate::db;
@@ -374,40 +373,19 @@ const MAX_CSV: usize = 64 << 20;
 /// Reads the upload form as a stream, after the permission check: the
 /// `_csrf` part comes first and is checked before a byte of the file is
 /// read; the file is read up to `MAX_CSV`.
-async fn read_upload(page: &Page, mut form: Multipart) -> Result<Vec<u8>, AppError> {
-    let malformed = |e: actix_multipart::MultipartError| {
-        AppError::bad_request(
-            "malformed_form",
-            format!("the upload could not be read: {e}"),
-        )
+async fn read_upload(page: &Page, form: Multipart) -> Result<Vec<u8>, AppError> {
+    let rules = crate::uploads::receive::Rules {
+        file_fields: &["file"],
+        max_file: MAX_CSV,
+        max_files: 1,
+        csrf: Some(&page.session),
     };
-    let mut checked = false;
-    while let Some(mut part) = form.try_next().await.map_err(malformed)? {
-        let name = part.name().unwrap_or_default().to_string();
-        let limit = if name == "file" { MAX_CSV } else { 1024 };
-        if name == "file" && !checked {
-            return Err(AppError::Csrf);
-        }
-        let mut data = Vec::new();
-        while let Some(chunk) = part.try_next().await.map_err(malformed)? {
-            if data.len() + chunk.len() > limit {
-                return Err(AppError::PayloadTooLarge);
-            }
-            data.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "_csrf" => {
-                csrf::verify(&page.session, std::str::from_utf8(&data).ok())?;
-                checked = true;
-            }
-            "file" => return Ok(data),
-            _ => {}
-        }
-    }
-    Err(AppError::invalid(
-        "file_required",
-        "choose a CSV file to import",
-    ))
+    let mut parts = crate::uploads::receive::read(form, rules).await?;
+    parts
+        .files
+        .pop()
+        .map(|f| f.bytes)
+        .ok_or_else(|| AppError::invalid("file_required", "choose a CSV file to import"))
 }
 
 pub async fn import_upload(page: Page, form: Multipart) -> Result<HttpResponse, AppError> {

@@ -20,6 +20,7 @@ use crate::forum::{self, tree, NewThread, ThreadAction, MAX_VISUAL_DEPTH};
 use crate::models::categories::{self, Category};
 use crate::models::threads::{self, ThreadFilter, ThreadRow};
 use crate::models::{posts, users};
+use crate::uploads::{self, form::FilesForm};
 
 const PAGE_SIZE: i64 = 25;
 
@@ -113,6 +114,9 @@ pub struct ThreadForm {
     accounts: String,
     #[serde(default)]
     competitors: String,
+    /// Upload ids already sent by the page's script ("12,13").
+    #[serde(default)]
+    attachments: String,
 }
 
 async fn new_thread_page(
@@ -134,6 +138,7 @@ async fn new_thread_page(
     ctx.insert("kinds", &ThreadKind::ALL.map(|k| k.as_str()));
     ctx.insert("values", values);
     ctx.insert("errors", &errors);
+    ctx.insert("max_upload_mb", &page.state.settings.uploads.max_mb());
     page.render_status(status, "forum/new.html", ctx)
 }
 
@@ -158,9 +163,16 @@ pub async fn new_thread_form(
 
 pub async fn create_thread(
     page: Page,
-    CsrfForm(form): CsrfForm<ThreadForm>,
+    FilesForm { mut form, files }: FilesForm<ThreadForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = page.user()?.clone();
+    let (ids, refused) = keep_files(&page, &form.attachments, files).await?;
+    form.attachments = join_ids(&ids);
+    if let Some(message) = refused {
+        let mut map = serde_json::Map::new();
+        map.insert("files".into(), message.into());
+        return new_thread_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await;
+    }
     let parsed = NewThread::parse(forum::ThreadDraft {
         category: &form.category,
         title: &form.title,
@@ -170,6 +182,7 @@ pub async fn create_thread(
         accounts: super::comma_list(&form.accounts),
         competitors: super::comma_list(&form.competitors),
         links_by_name: true,
+        attachments: ids,
     });
     let input = match parsed {
         Ok(input) => input,
@@ -199,8 +212,44 @@ pub async fn create_thread(
             map.insert("links".into(), e.to_string().into());
             new_thread_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await
         }
+        Err(
+            e @ AppError::Invalid {
+                code: "unknown_upload" | "too_many_attachments",
+                ..
+            },
+        ) => {
+            let mut map = serde_json::Map::new();
+            map.insert("files".into(), e.to_string().into());
+            new_thread_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await
+        }
         Err(e) => Err(e),
     }
+}
+
+/// Keeps the files a form carried, for the writer: every upload id the
+/// form names, and the message of a refused file (the ids kept before it
+/// stay in the form, so nothing is lost).
+async fn keep_files(
+    page: &Page,
+    listed: &str,
+    files: Vec<uploads::receive::FilePart>,
+) -> Result<(Vec<i64>, Option<String>), AppError> {
+    let user = page.user()?.clone();
+    let mut ids = uploads::form::ids(listed);
+    for file in files {
+        match uploads::keep(&page.state, &user, file).await {
+            Ok(row) => ids.push(row.id),
+            Err(e @ (AppError::UnsupportedMediaType(_) | AppError::Invalid { .. })) => {
+                return Ok((ids, Some(format!("{} {e}", page.t("upload-refused")))));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((ids, None))
+}
+
+fn join_ids(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 #[derive(Deserialize)]
@@ -287,6 +336,7 @@ fn render_thread(
     ctx.insert("reply_to", &Option::<(i64, String)>::None);
     ctx.insert("reply_body", "");
     ctx.insert("reply_error", &Option::<String>::None);
+    ctx.insert("reply_attachments", "");
     ctx.extend(extra);
     Ok(tera.render("forum/thread.html", &ctx)?)
 }
@@ -299,9 +349,11 @@ async fn thread_page(
     id: i64,
     q: ThreadQuery,
     status: StatusCode,
-    reply_body: Option<String>,
+    draft: Option<ReplyForm>,
     reply_error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
+    let reply_body = draft.as_ref().map(|d| d.body.clone());
+    let reply_attachments = draft.map(|d| d.attachments).unwrap_or_default();
     let seed = PageSeed::of(req)?;
     let creds = Credentials::of(req);
     let cacheable = status == StatusCode::OK
@@ -343,6 +395,7 @@ async fn thread_page(
             }
         }
         let mut extra = tera::Context::new();
+        extra.insert("max_upload_mb", &state.settings.uploads.max_mb());
         if !cacheable {
             match reply_target(c, thread.id, &q)? {
                 Some(target) => {
@@ -352,6 +405,7 @@ async fn thread_page(
                 None => extra.insert("reply_body", &reply_body.clone().unwrap_or_default()),
             }
             extra.insert("reply_error", &reply_error);
+            extra.insert("reply_attachments", &reply_attachments);
         }
         let html: Arc<str> =
             render_thread(c, &view, &state.tera, &thread, &category, extra)?.into();
@@ -402,7 +456,14 @@ pub async fn post_fragment(
         };
         let author_name = name(c, post.author_id)?;
         let can_reply = authz::can_post_in(&viewer, &category, Some(&thread));
-        let view = posts::PostView { post, author_name };
+        let attachments = uploads::of_posts(c, &[post.id])?
+            .remove(&post.id)
+            .unwrap_or_default();
+        let view = posts::PostView {
+            post,
+            author_name,
+            attachments,
+        };
         Ok((view, real.min(MAX_VISUAL_DEPTH), reply_to, can_reply))
     })
     .await?;
@@ -432,18 +493,20 @@ pub async fn show_thread(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 pub struct ReplyForm {
     #[serde(default)]
     body: String,
     parent_id: Option<String>,
+    #[serde(default)]
+    attachments: String,
 }
 
 pub async fn reply(
     req: HttpRequest,
     page: Page,
     id: web::Path<i64>,
-    CsrfForm(form): CsrfForm<ReplyForm>,
+    FilesForm { mut form, files }: FilesForm<ReplyForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = page.user()?.clone();
     let thread_id = id.into_inner();
@@ -451,47 +514,42 @@ pub async fn reply(
         .parent_id
         .as_deref()
         .and_then(|p| p.parse::<i64>().ok());
+    let again = |form: ReplyForm, status: StatusCode, msg: String| {
+        let q = ThreadQuery {
+            reply_to: parent,
+            quote: None,
+        };
+        let req = req.clone();
+        async move { thread_page(&req, thread_id, q, status, Some(form), Some(msg)).await }
+    };
+    let (ids, refused) = keep_files(&page, &form.attachments, files).await?;
+    form.attachments = join_ids(&ids);
+    if let Some(msg) = refused {
+        return again(form, StatusCode::UNPROCESSABLE_ENTITY, msg).await;
+    }
     let body = match PostBody::parse(&form.body) {
         Ok(b) => b,
         Err(e) => {
-            let q = ThreadQuery {
-                reply_to: parent,
-                quote: None,
-            };
-            let msg = Some(e.message(page.lang));
-            return thread_page(
-                &req,
-                thread_id,
-                q,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(form.body),
-                msg,
-            )
-            .await;
+            let msg = e.message(page.lang);
+            return again(form, StatusCode::UNPROCESSABLE_ENTITY, msg).await;
         }
     };
     let result = db::run(&page.state.pool, move |c| {
-        forum::reply(c, &user, thread_id, parent, &body)
+        forum::reply_with(c, &user, thread_id, parent, &body, &ids)
     })
     .await;
     match result {
         Ok(post) => Ok(redirect(&format!("/t/{thread_id}#p{}", post.id))),
         Err(AppError::Conflict { .. }) => {
-            let q = ThreadQuery {
-                reply_to: None,
-                quote: None,
-            };
-            let msg = Some(page.t("forum-locked-notice"));
-            thread_page(
-                &req,
-                thread_id,
-                q,
-                StatusCode::CONFLICT,
-                Some(form.body),
-                msg,
-            )
-            .await
+            let msg = page.t("forum-locked-notice");
+            again(form, StatusCode::CONFLICT, msg).await
         }
+        Err(
+            e @ AppError::Invalid {
+                code: "unknown_upload" | "too_many_attachments",
+                ..
+            },
+        ) => again(form, StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).await,
         Err(e) => Err(e),
     }
 }

@@ -132,6 +132,15 @@ impl Drop for Browser {
     }
 }
 
+/// Clicks an element once it is there.
+pub async fn click(b: &Browser, css: &str) {
+    b.wait_for(css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
 /// Signs in through the real form.
 pub async fn sign_in(b: &Browser, app: &TestApp, email: &str) {
     b.client.goto(&app.url("/login")).await.unwrap();
@@ -201,14 +210,6 @@ mod forum_pages {
         browser_creates_a_thread_and_replies_to_a_reply,
         browser_deep_thread_fits_a_phone
     );
-
-    async fn click(b: &Browser, css: &str) {
-        b.wait_for(css)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
-    }
 
     async fn post_ids(b: &Browser) -> Vec<i64> {
         let v = b
@@ -931,5 +932,184 @@ mod search_page {
         .await;
         b.wait_for(&format!("#p{reply}")).await;
         b.close().await;
+    }
+}
+
+mod attachments {
+    use super::*;
+
+    browser_test!(browser_attaches_a_photo_on_a_phone_and_another_session_sees_it_live);
+
+    fn photo(name: &str) -> String {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/images")
+            .join(name)
+            .display()
+            .to_string()
+    }
+
+    /// The natural width of the first image matching `css` (0 until loaded).
+    async fn loaded_width(b: &Browser, css: &str) -> i64 {
+        let script = format!(
+            "var i = document.querySelector({css:?}); return i && i.complete ? i.naturalWidth : 0"
+        );
+        b.client
+            .execute(&script, vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_i64())
+            .unwrap_or(0)
+    }
+
+    async fn browser_attaches_a_photo_on_a_phone_and_another_session_sees_it_live(db: Db) {
+        let app = spawn_app(db).await;
+        let rep = app.create_user("rep@example.com", Role::Rep);
+        app.with_conn(|c| grapevine::models::users::set_locale(c, rep.id, Some("fr")).unwrap());
+        app.create_user("mkt@example.com", Role::Marketer);
+
+        // A rep on a phone, in French: a new thread with a photo.
+        let phone = Browser::start(390).await;
+        let b = &phone;
+        sign_in(b, &app, "rep@example.com").await;
+        b.client.goto(&app.url("/new")).await.unwrap();
+        b.wait_for("#new-files")
+            .await
+            .send_keys(&photo("orientation/portrait_6.jpg"))
+            .await
+            .unwrap();
+        // The preview shows before sending, and the upload completes.
+        b.wait_for(".previews li img").await;
+        wait_until(Duration::from_secs(10), "the upload", move || async move {
+            b.client
+                .find(Locator::Css(".previews li.sent"))
+                .await
+                .is_ok()
+        })
+        .await;
+        assert!(
+            loaded_width(b, ".previews li img").await > 0,
+            "the preview shows"
+        );
+        assert_eq!(b.text_of(".previews .preview-name").await, "portrait_6.jpg");
+        let ids = b
+            .client
+            .execute(
+                "return document.querySelector('[data-attachments]').value",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(ids.as_str().unwrap().parse::<i64>().is_ok(), "{ids}");
+        b.client
+            .execute(
+                "document.querySelector('fieldset.files').scrollIntoView()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        b.screenshot("attach-preview-390-fr").await;
+        click(b, "input[name=kind][value=competitor_move]").await;
+        b.wait_for("#category")
+            .await
+            .send_keys("Concurrents")
+            .await
+            .unwrap();
+        b.client
+            .find(Locator::Css("#title"))
+            .await
+            .unwrap()
+            .send_keys("Brochure RivalCo au salon")
+            .await
+            .unwrap();
+        b.client
+            .find(Locator::Css("#body"))
+            .await
+            .unwrap()
+            .send_keys("Prise sur leur stand.")
+            .await
+            .unwrap();
+        click(b, "#new-thread button[type=submit]").await;
+        wait_until(
+            Duration::from_secs(10),
+            "the new thread",
+            move || async move { b.text_of("h1").await == "Brochure RivalCo au salon" },
+        )
+        .await;
+        wait_until(
+            Duration::from_secs(10),
+            "the thumbnail",
+            move || async move { loaded_width(b, "article.opening .gallery img").await > 0 },
+        )
+        .await;
+        // Upright: the portrait photo's thumbnail is taller than wide.
+        let dims = b
+            .client
+            .execute("var i = document.querySelector('article.opening .gallery img'); return [i.naturalWidth, i.naturalHeight]", vec![])
+            .await
+            .unwrap();
+        assert!(dims[0].as_i64() < dims[1].as_i64(), "portrait: {dims}");
+        b.screenshot("attach-thread-390-fr").await;
+        let thread: i64 = b
+            .client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .trim_start_matches("/t/")
+            .parse()
+            .unwrap();
+
+        // A marketer watches the thread; the rep replies with a second photo.
+        let desk = Browser::start(1024).await;
+        let w = &desk;
+        sign_in(w, &app, "mkt@example.com").await;
+        w.client
+            .goto(&app.url(&format!("/t/{thread}")))
+            .await
+            .unwrap();
+        w.wait_for("article.opening .gallery img").await;
+        w.client
+            .execute("window.__noReload = true", vec![])
+            .await
+            .unwrap();
+        b.wait_for("#reply-files")
+            .await
+            .send_keys(&photo("gps/DSCN0010.jpg"))
+            .await
+            .unwrap();
+        wait_until(
+            Duration::from_secs(10),
+            "the reply's upload",
+            move || async move {
+                b.client
+                    .find(Locator::Css("#reply-form .previews li.sent"))
+                    .await
+                    .is_ok()
+            },
+        )
+        .await;
+        b.client
+            .find(Locator::Css("#reply-body"))
+            .await
+            .unwrap()
+            .send_keys("Et leur rayon")
+            .await
+            .unwrap();
+        click(b, "#reply-form button[type=submit]").await;
+        wait_until(
+            Duration::from_secs(10),
+            "the photo arriving live",
+            move || async move { loaded_width(w, "article.post.new .gallery img").await > 0 },
+        )
+        .await;
+        let still = w
+            .client
+            .execute("return window.__noReload === true", vec![])
+            .await
+            .unwrap();
+        assert_eq!(still, serde_json::json!(true), "no reload happened");
+        w.screenshot("attach-live-1024").await;
+        phone.close().await;
+        desk.close().await;
     }
 }

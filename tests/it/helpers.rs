@@ -140,6 +140,7 @@ pub async fn spawn_app_with(
         mail_from: "grapevine@localhost".into(),
         secret_key: vec![7u8; 64],
         trusted_proxies: Vec::new(),
+        uploads: Default::default(),
     };
     let mut options = RunOptions {
         workers: 2,

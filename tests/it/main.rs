@@ -17,4 +17,5 @@ mod markdown;
 mod openapi;
 mod resilience;
 mod search;
+mod uploads;
 mod visibility;

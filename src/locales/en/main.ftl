@@ -399,3 +399,15 @@ search-type-account = Account
 search-type-competitor = Competitor
 search-none = Nothing found. Try fewer or other words.
 search-more = More results
+
+## Attachments
+upload-attachments = Photos and documents
+upload-take-photo = Take a photo
+upload-choose-files = Choose files
+upload-hint = Photos (JPEG, PNG, WebP, GIF) or PDF, up to { $mb } MB each, 10 at most. You can also drop or paste them here.
+upload-remove = Remove
+upload-refused = File refused:
+upload-failed = Upload failed
+upload-wait = Wait until every file is sent.
+upload-open-document = Open the document
+error-too-many-attachments = At most 10 files on one post.

@@ -399,3 +399,15 @@ search-type-account = Compte
 search-type-competitor = Concurrent
 search-none = Aucun résultat. Essayez moins de mots, ou d'autres.
 search-more = Plus de résultats
+
+## Attachments
+upload-attachments = Photos et documents
+upload-take-photo = Prendre une photo
+upload-choose-files = Choisir des fichiers
+upload-hint = Photos (JPEG, PNG, WebP, GIF) ou PDF, jusqu’à { $mb } Mo chacun, 10 au plus. Vous pouvez aussi les déposer ou les coller ici.
+upload-remove = Retirer
+upload-refused = Fichier refusé :
+upload-failed = Échec de l’envoi
+upload-wait = Attendez que tous les fichiers soient envoyés.
+upload-open-document = Ouvrir le document
+error-too-many-attachments = Au plus 10 fichiers par message.
