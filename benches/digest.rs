@@ -194,6 +194,7 @@ fn seed(conn: &mut DbConn, users: usize, posts: usize) {
                 competitors: Vec::new(),
                 tags: Tags::parse(&[] as &[&str]).unwrap(),
                 anonymous: i % 4 == 0,
+                attachments: Vec::new(),
             },
         )
         .unwrap();

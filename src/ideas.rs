@@ -91,6 +91,8 @@ pub struct Idea {
     pub responses: Vec<Response>,
     /// Ideas merged into this one (detail only).
     pub merged_from: Vec<i64>,
+    /// Its photos and documents (detail only).
+    pub attachments: Vec<crate::uploads::Attachment>,
 }
 
 pub struct NewIdea {
@@ -100,6 +102,8 @@ pub struct NewIdea {
     pub competitors: Vec<String>,
     pub tags: Tags,
     pub anonymous: bool,
+    /// The author's own unattached uploads, each once.
+    pub attachments: Vec<i64>,
 }
 
 /// A new idea as submitted, from JSON or a form: both parse it with
@@ -112,6 +116,7 @@ pub struct IdeaDraft<'a> {
     pub competitors: Vec<String>,
     pub tags: Vec<String>,
     pub anonymous: bool,
+    pub attachments: Vec<i64>,
 }
 
 impl NewIdea {
@@ -121,6 +126,13 @@ impl NewIdea {
         let title = errs.check("title", Title::parse(d.title));
         let body = errs.check("body", PostBody::parse(d.body));
         let tags = errs.check("tags", Tags::parse(&d.tags));
+        let attachments = crate::uploads::parse_ids(&d.attachments).unwrap_or_else(|_| {
+            errs.add(
+                "attachments",
+                crate::domain::Invalid("error-too-many-attachments"),
+            );
+            Vec::new()
+        });
         match (title, body, tags) {
             (Some(title), Some(body), Some(tags)) => Ok(NewIdea {
                 title,
@@ -129,6 +141,7 @@ impl NewIdea {
                 accounts: d.accounts,
                 competitors: d.competitors,
                 anonymous: d.anonymous,
+                attachments,
             }),
             _ => Err(errs),
         }
@@ -276,6 +289,8 @@ pub fn create(conn: &mut DbConn, author: &User, input: &NewIdea) -> Result<IdeaR
                 .values((idea_tags::idea_id.eq(row.id), idea_tags::tag.eq(tag)))
                 .execute(conn)?;
         }
+        let files = crate::uploads::Target::Idea(row.id);
+        crate::uploads::attach(conn, author, &input.attachments, files)?;
         crate::search::index::ideas_now(conn, &[row.id])?;
         let links = resolved.links();
         let data = EventData::IdeaCreated(events::IdeaCreated {
@@ -597,6 +612,7 @@ fn assemble(conn: &mut DbConn, viewer: &User, rows: Vec<IdeaRow>) -> QueryResult
                 created_at: r.created_at,
                 responses: Vec::new(),
                 merged_from: Vec::new(),
+                attachments: Vec::new(),
             };
             (idea, trend)
         })
@@ -720,6 +736,7 @@ pub fn get(conn: &mut DbConn, viewer: &User, id: i64) -> Result<Idea, AppError> 
         .select(ideas::id)
         .order(ideas::id)
         .load(conn)?;
+    idea.attachments = crate::uploads::of_idea(conn, id)?;
     Ok(idea)
 }
 

@@ -29,6 +29,10 @@ pub struct IdeaIn {
     /// Shown as "anonymous" to everyone but admins.
     #[serde(default)]
     pub anonymous: bool,
+    /// Ids of the caller's own unattached uploads (`POST /uploads`).
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub attachments: Vec<i64>,
 }
 
 pub fn parse_idea(input: &IdeaIn) -> Result<NewIdea, AppError> {
@@ -39,6 +43,7 @@ pub fn parse_idea(input: &IdeaIn) -> Result<NewIdea, AppError> {
         competitors: input.competitors.clone(),
         tags: input.tags.clone(),
         anonymous: input.anonymous,
+        attachments: input.attachments.clone(),
     })
     .map_err(crate::domain::FieldErrors::into_error)
 }

@@ -409,11 +409,16 @@ pub fn ideas_now(conn: &mut DbConn, ids: &[i64]) -> QueryResult<()> {
     {
         tags.entry(idea).or_default().push(tag);
     }
+    let mut files = crate::uploads::texts_of_ideas(conn, ids)?;
     let docs: Vec<Doc> = rows
         .into_iter()
         .map(
             |(id, title, body, author, thread, created_at, category_id, hidden)| {
-                let body = plain(&body);
+                let mut body = plain(&body);
+                if let Some(text) = files.remove(&id) {
+                    body.push(' ');
+                    body.push_str(&text);
+                }
                 let link_names = link_names.remove(&id).unwrap_or_default().join(" ");
                 let tag_words = tags.remove(&id).unwrap_or_default().join(" ");
                 Doc {

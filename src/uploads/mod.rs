@@ -142,16 +142,20 @@ pub fn prepare(bytes: &[u8], name: &str) -> Result<Prepared, AppError> {
             })
         }
         Sniffed::Pdf => {
-            let icon = picture::document_icon();
+            let read = document::read(bytes, picture::THUMB_SIDE);
+            let drawn = read
+                .first_page
+                .and_then(|page| picture::thumbnail(page).ok());
+            let thumb = drawn.as_ref().unwrap_or_else(|| picture::document_icon());
             Ok(Prepared {
                 kind: "document",
                 name: file_name(name, "document", "pdf"),
                 size: (None, None),
                 content_type: "application/pdf",
                 full: bytes.to_vec(),
-                thumb: icon.bytes.clone(),
-                thumb_type: icon.content_type,
-                text: document::text(bytes),
+                thumb: thumb.bytes.clone(),
+                thumb_type: thumb.content_type,
+                text: read.text,
             })
         }
     }
@@ -310,25 +314,51 @@ pub fn of_thread(conn: &mut DbConn, thread_id: i64) -> QueryResult<HashMap<i64, 
     Ok(out)
 }
 
+/// The attachments of an idea.
+pub fn of_idea(conn: &mut DbConn, idea_id: i64) -> QueryResult<Vec<Attachment>> {
+    let rows: Vec<UploadRow> = uploads::table
+        .filter(uploads::idea_id.eq(idea_id))
+        .order(uploads::id.asc())
+        .select(UploadRow::as_select())
+        .load(conn)?;
+    Ok(rows.iter().map(Attachment::from).collect())
+}
+
 /// The text of some posts' documents, for search, in one query.
 pub fn texts_of_posts(conn: &mut DbConn, post_ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
-    let rows: Vec<(Option<i64>, String)> = uploads::table
+    let rows = uploads::table
         .filter(uploads::post_id.eq_any(post_ids))
         .filter(uploads::text.ne(""))
         .order(uploads::id.asc())
         .select((uploads::post_id, uploads::text))
         .load(conn)?;
+    Ok(joined(rows))
+}
+
+/// The text of some ideas' documents, for search, in one query.
+pub fn texts_of_ideas(conn: &mut DbConn, idea_ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    let rows = uploads::table
+        .filter(uploads::idea_id.eq_any(idea_ids))
+        .filter(uploads::text.ne(""))
+        .order(uploads::id.asc())
+        .select((uploads::idea_id, uploads::text))
+        .load(conn)?;
+    Ok(joined(rows))
+}
+
+/// Texts joined by what they belong to.
+fn joined(rows: Vec<(Option<i64>, String)>) -> HashMap<i64, String> {
     let mut out: HashMap<i64, String> = HashMap::new();
-    for (post, text) in rows {
-        if let Some(p) = post {
-            let all = out.entry(p).or_default();
+    for (owner, text) in rows {
+        if let Some(o) = owner {
+            let all = out.entry(o).or_default();
             if !all.is_empty() {
                 all.push(' ');
             }
             all.push_str(&text);
         }
     }
-    Ok(out)
+    out
 }
 
 /// An upload the user may read, or 404: its uploader, and whoever may read

@@ -89,6 +89,12 @@ pub fn process(bytes: &[u8], format: ImageFormat) -> Result<Picture, AppError> {
     })
 }
 
+/// A thumbnail of a picture drawn here (a document's first page).
+pub fn thumbnail(img: image::RgbImage) -> Result<Encoded, AppError> {
+    let small = shrink(DynamicImage::ImageRgb8(img), THUMB_SIDE)?;
+    encode(&small, false, 80)
+}
+
 /// The image with its long side at most `side`.
 fn shrink(img: DynamicImage, side: u32) -> Result<DynamicImage, AppError> {
     let (w, h) = (img.width(), img.height());

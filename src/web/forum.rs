@@ -166,8 +166,8 @@ pub async fn create_thread(
     FilesForm { mut form, files }: FilesForm<ThreadForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = page.user()?.clone();
-    let (ids, refused) = keep_files(&page, &form.attachments, files).await?;
-    form.attachments = join_ids(&ids);
+    let (ids, refused) = super::keep_files(&page, &form.attachments, files).await?;
+    form.attachments = super::join_ids(&ids);
     if let Some(message) = refused {
         let mut map = serde_json::Map::new();
         map.insert("files".into(), message.into());
@@ -224,32 +224,6 @@ pub async fn create_thread(
         }
         Err(e) => Err(e),
     }
-}
-
-/// Keeps the files a form carried, for the writer: every upload id the
-/// form names, and the message of a refused file (the ids kept before it
-/// stay in the form, so nothing is lost).
-async fn keep_files(
-    page: &Page,
-    listed: &str,
-    files: Vec<uploads::receive::FilePart>,
-) -> Result<(Vec<i64>, Option<String>), AppError> {
-    let user = page.user()?.clone();
-    let mut ids = uploads::form::ids(listed);
-    for file in files {
-        match uploads::keep(&page.state, &user, file).await {
-            Ok(row) => ids.push(row.id),
-            Err(e @ (AppError::UnsupportedMediaType(_) | AppError::Invalid { .. })) => {
-                return Ok((ids, Some(format!("{} {e}", page.t("upload-refused")))));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Ok((ids, None))
-}
-
-fn join_ids(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 #[derive(Deserialize)]
@@ -522,8 +496,8 @@ pub async fn reply(
         let req = req.clone();
         async move { thread_page(&req, thread_id, q, status, Some(form), Some(msg)).await }
     };
-    let (ids, refused) = keep_files(&page, &form.attachments, files).await?;
-    form.attachments = join_ids(&ids);
+    let (ids, refused) = super::keep_files(&page, &form.attachments, files).await?;
+    form.attachments = super::join_ids(&ids);
     if let Some(msg) = refused {
         return again(form, StatusCode::UNPROCESSABLE_ENTITY, msg).await;
     }

@@ -11,6 +11,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::ideas::{self, Filter, NewIdea, STATUSES};
 use crate::models::follows::{self, FollowKind};
+use crate::uploads::form::FilesForm;
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -59,6 +60,9 @@ pub struct IdeaForm {
     tags: String,
     #[serde(default)]
     anonymous: Option<String>,
+    /// Upload ids already sent by the page's script ("12,13").
+    #[serde(default)]
+    attachments: String,
 }
 
 async fn form_page(
@@ -77,6 +81,7 @@ async fn form_page(
     ctx.insert("values", values);
     ctx.insert("errors", &errors);
     ctx.insert("similar", &similar);
+    ctx.insert("max_upload_mb", &page.state.settings.uploads.max_mb());
     page.render_status(status, "ideas/new.html", ctx)
 }
 
@@ -97,9 +102,16 @@ pub async fn new_form(page: Page, q: web::Query<NewQuery>) -> Result<HttpRespons
 
 pub async fn create(
     page: Page,
-    CsrfForm(form): CsrfForm<IdeaForm>,
+    FilesForm { mut form, files }: FilesForm<IdeaForm>,
 ) -> Result<HttpResponse, AppError> {
     let user = page.user()?.clone();
+    let (ids, refused) = super::keep_files(&page, &form.attachments, files).await?;
+    form.attachments = super::join_ids(&ids);
+    if let Some(message) = refused {
+        let mut map = serde_json::Map::new();
+        map.insert("files".into(), message.into());
+        return form_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await;
+    }
     let parsed = NewIdea::parse(ideas::IdeaDraft {
         title: &form.title,
         body: &form.body,
@@ -107,6 +119,7 @@ pub async fn create(
         competitors: super::comma_list(&form.competitors),
         tags: super::comma_list(&form.tags),
         anonymous: form.anonymous.is_some(),
+        attachments: ids,
     });
     let input = match parsed {
         Ok(input) => input,
@@ -118,8 +131,12 @@ pub async fn create(
     match db::run(&page.state.pool, move |c| ideas::create(c, &user, &input)).await {
         Ok(row) => Ok(redirect(&format!("/ideas/{}", row.id))),
         Err(e @ AppError::Invalid { .. }) => {
+            let field = match e.code() {
+                "unknown_upload" | "too_many_attachments" => "files",
+                _ => "links",
+            };
             let mut map = serde_json::Map::new();
-            map.insert("links".into(), e.to_string().into());
+            map.insert(field.into(), e.to_string().into());
             form_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await
         }
         Err(e) => Err(e),

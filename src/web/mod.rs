@@ -18,6 +18,8 @@ mod unsubscribe;
 use actix_web::middleware::ErrorHandlers;
 use actix_web::web;
 
+use crate::error::AppError;
+
 pub use errors::not_found_page;
 pub use page::Page;
 
@@ -148,6 +150,32 @@ pub fn redirect(to: &str) -> actix_web::HttpResponse {
     actix_web::HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, to))
         .finish()
+}
+
+/// Keeps the files a form carried, for the writer: every upload id the
+/// form names, and the message of a refused file (the ids kept before it
+/// stay in the form, so nothing is lost).
+pub(super) async fn keep_files(
+    page: &Page,
+    listed: &str,
+    files: Vec<crate::uploads::receive::FilePart>,
+) -> Result<(Vec<i64>, Option<String>), AppError> {
+    let user = page.user()?.clone();
+    let mut ids = crate::uploads::form::ids(listed);
+    for file in files {
+        match crate::uploads::keep(&page.state, &user, file).await {
+            Ok(row) => ids.push(row.id),
+            Err(e @ (AppError::UnsupportedMediaType(_) | AppError::Invalid { .. })) => {
+                return Ok((ids, Some(format!("{} {e}", page.t("upload-refused")))));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((ids, None))
+}
+
+pub(super) fn join_ids(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ db_test!(
     unattached_uploads_are_removed_after_a_day,
     a_file_uploaded_through_one_instance_is_served_by_another,
     forms_upload_files_without_script,
+    ideas_carry_their_files_to_who_may_read_the_idea_box,
 );
 
 const STORES: [StorageKind; 2] = [StorageKind::Fs, StorageKind::Database];
@@ -949,4 +950,57 @@ async fn forms_upload_files_without_script(db: Db) {
         )
         .await;
     assert_eq!(res.status(), 303);
+}
+
+async fn ideas_carry_their_files_to_who_may_read_the_idea_box(db: Db) {
+    let app = spawn_app(db).await;
+    let (rep, _) = app.api_user("rep@example.com", Role::Rep);
+    let (other, _) = app.api_user("other@example.com", Role::Rep);
+    let (admin, _) = app.api_user("admin@example.com", Role::Admin);
+    let (photo, photo_url) = new_photo(&rep).await;
+    let (_, pdf) = upload(
+        &rep,
+        "mockup.pdf",
+        pdf_with_text("Maquette du presentoir tournesol"),
+    )
+    .await;
+    let (theirs, _) = new_photo(&other).await;
+    let (status, err) = rep
+        .post(
+            "/ideas",
+            json!({"title": "A display stand", "body": "Like theirs", "attachments": [theirs]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{err}");
+    let (status, idea) = rep
+        .post(
+            "/ideas",
+            json!({"title": "A display stand", "body": "Like theirs", "attachments": [photo, pdf["id"]], "anonymous": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{idea}");
+    let id = idea["id"].as_i64().unwrap();
+    let (_, shown) = other.get(&format!("/ideas/{id}")).await;
+    let files: Vec<&str> = shown["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["shelf.jpg", "mockup.pdf"], "{shown}");
+    assert_eq!(fetch(&other, &photo_url).await.0, 200);
+    let (_, found) = other.get("/search?q=tournesol").await;
+    assert_eq!(found["items"][0]["type"], "idea", "{found}");
+    // The idea box narrowed to marketing: the rep's files go with it,
+    // except for their uploader.
+    let (status, _) = admin
+        .patch(
+            "/categories/ideas",
+            json!({"readable_by": ["marketer", "admin"]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(fetch(&other, &photo_url).await.0, 404);
+    assert_eq!(fetch(&rep, &photo_url).await.0, 200);
+    assert_eq!(fetch(&admin, &photo_url).await.0, 200);
 }
