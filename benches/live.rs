@@ -7,7 +7,6 @@
 //!     # PostgreSQL, two instances (subscribers split between them, posts through the first):
 //!     bash -c 'ulimit -n 65536; GRAPEVINE_BENCH_PG=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench live'
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -18,80 +17,8 @@ use tokio::sync::Mutex;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start(data: &std::path::Path, url: &str) -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_grapevine"))
-        .env("GRAPEVINE_DATA_DIR", data)
-        .env("GRAPEVINE_DATABASE_URL", url)
-        .env("GRAPEVINE_BIND", format!("127.0.0.1:{port}"))
-        .env(
-            "GRAPEVINE_SECRET_KEY",
-            "benchmark secret key, long enough for cookies",
-        )
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start grapevine");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Server { child, port }
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
-fn cli(data: &std::path::Path, url: &str, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_grapevine"))
-        .args(args)
-        .env("GRAPEVINE_DATA_DIR", data)
-        .env("GRAPEVINE_DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
+mod common;
+use common::{cli, pct, rss_kib, start, Server};
 
 async fn run(name: &str, servers: &[Server], token: &str, n: usize, posts: usize) -> String {
     let rss_before: u64 = servers.iter().map(|s| rss_kib(s.child.id())).sum();

@@ -1,6 +1,7 @@
 use clap::Parser;
 
 fn main() {
+    grapevine::tune_allocator();
     let cli = grapevine::cli::Cli::parse();
     grapevine::init_tracing();
     if let Err(e) = grapevine::cli::run(cli) {

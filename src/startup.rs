@@ -87,9 +87,7 @@ impl Application {
             thread_cache: crate::forum::view::new_cache(64 << 20),
             hub: crate::live::Hub::default(),
             store: crate::uploads::store::from_settings(&settings),
-            image_work: tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, |n| n.get()),
-            ),
+            uploads: crate::uploads::Workshop::new(),
         });
         state.hub.start_poller(state.pool.clone());
         crate::notify::start_worker(state.clone());

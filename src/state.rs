@@ -14,7 +14,6 @@ pub struct AppState {
     pub hub: crate::live::Hub,
     /// Where uploaded files live (see `uploads::store`).
     pub store: Box<dyn crate::uploads::store::BlobStore>,
-    /// Image work at once: one per core, so memory stays bounded however
-    /// many uploads arrive together.
-    pub image_work: tokio::sync::Semaphore,
+    /// The threads that make uploaded files safe (see `uploads::Workshop`).
+    pub uploads: crate::uploads::Workshop,
 }

@@ -432,23 +432,57 @@ pub fn prune(conn: &mut DbConn, store: &dyn BlobStore) -> Result<usize, AppError
     })
 }
 
-/// Checks, prepares and keeps one received file for `owner`: the CPU work
-/// runs on the blocking pool, at most one image per core at a time.
+/// The threads that decode, resize and read files: one per core, so memory
+/// stays bounded however many uploads arrive together, and the large
+/// buffers live and are reused in those few threads alone.
+pub struct Workshop {
+    pool: rayon_core::ThreadPool,
+}
+
+impl Workshop {
+    pub fn new() -> Workshop {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let pool = rayon_core::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("uploads-{i}"))
+            .build()
+            .expect("the upload threads start");
+        Workshop { pool }
+    }
+
+    /// Runs `work` on one of the threads; a panic is an internal error,
+    /// never the end of the process.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.pool.spawn(move || {
+            let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)));
+        });
+        match rx.await {
+            Ok(Ok(out)) => Ok(out),
+            _ => Err(AppError::Internal(anyhow::anyhow!("upload work failed"))),
+        }
+    }
+}
+
+impl Default for Workshop {
+    fn default() -> Self {
+        Workshop::new()
+    }
+}
+
+/// Checks, prepares and keeps one received file for `owner`.
 pub async fn keep(
     state: &actix_web::web::Data<crate::state::AppState>,
     owner: &User,
     file: receive::FilePart,
 ) -> Result<UploadRow, AppError> {
-    let prepared = {
-        let _permit = state
-            .image_work
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
-        actix_web::web::block(move || prepare(&file.bytes, &file.name))
-            .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("upload work: {e}")))??
-    };
+    let prepared = state
+        .uploads
+        .run(move || prepare(&file.bytes, &file.name))
+        .await??;
     let (st, owner) = (state.clone(), owner.clone());
     crate::db::run(&state.pool, move |c| {
         save(c, st.store.as_ref(), &owner, prepared)

@@ -82,7 +82,7 @@ pub fn process(bytes: &[u8], format: ImageFormat) -> Result<Picture, AppError> {
     };
     let mut full = shrink(pixels, MAX_SIDE)?;
     full.apply_orientation(orientation);
-    let thumb = shrink(full.clone(), THUMB_SIDE)?;
+    let thumb = shrink_copy(&full, THUMB_SIDE)?;
     Ok(Picture {
         full: encode(&full, alpha, 85)?,
         thumb: encode(&thumb, alpha, 80)?,
@@ -97,10 +97,18 @@ pub fn thumbnail(img: image::RgbImage) -> Result<Encoded, AppError> {
 
 /// The image with its long side at most `side`.
 fn shrink(img: DynamicImage, side: u32) -> Result<DynamicImage, AppError> {
+    if img.width().max(img.height()) <= side {
+        return Ok(img);
+    }
+    shrink_copy(&img, side)
+}
+
+/// A copy of the image with its long side at most `side`.
+fn shrink_copy(img: &DynamicImage, side: u32) -> Result<DynamicImage, AppError> {
     let (w, h) = (img.width(), img.height());
     let long = w.max(h);
     if long <= side {
-        return Ok(img);
+        return Ok(img.clone());
     }
     let scale = f64::from(side) / f64::from(long);
     let nw = ((f64::from(w) * scale).round() as u32).max(1);
@@ -108,7 +116,7 @@ fn shrink(img: DynamicImage, side: u32) -> Result<DynamicImage, AppError> {
     let mut out = DynamicImage::new(nw, nh, img.color());
     Resizer::new()
         .resize(
-            &img,
+            img,
             &mut out,
             &ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom)),
         )
