@@ -48,6 +48,8 @@ pub struct CandidateThread {
     pub follow_ids: Vec<u32>,
     pub accounts: Vec<String>,
     pub competitors: usize,
+    /// The first photo of its opening post (shown when not hidden or deleted).
+    pub photo: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -150,9 +152,11 @@ impl Candidates {
         let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
         let mut links = HashMap::new();
         let mut tags = HashMap::new();
+        let mut photos = HashMap::new();
         for chunk in ids.chunks(CHUNK) {
             links.extend(thread_model::links_of(conn, chunk)?);
             tags.extend(thread_model::tags_of(conn, chunk)?);
+            photos.extend(crate::uploads::first_photos(conn, chunk)?);
         }
         let threads = rows
             .into_iter()
@@ -205,6 +209,7 @@ impl Candidates {
                         follow_ids: Vec::new(),
                         accounts: l.accounts.into_iter().map(|a| a.1).collect(),
                         competitors: l.competitors.len(),
+                        photo: photos.get(&id).copied(),
                     }
                 },
             )
@@ -418,6 +423,8 @@ pub struct ThreadItem {
     pub followed: bool,
     /// Path of the thread page (the template prefixes the base URL).
     pub url: String,
+    /// Path of its photo's thumbnail, served to signed-in readers only.
+    pub thumbnail_url: Option<String>,
     #[serde(skip)]
     pub score: f64,
 }
@@ -525,6 +532,7 @@ pub fn digest_for(c: &Candidates, r: &Reader, now: NaiveDateTime) -> Digest {
         accounts: t.accounts.clone(),
         followed,
         url: format!("/t/{}", t.id),
+        thumbnail_url: t.photo.map(|id| format!("/files/{id}/thumbnail")),
         score,
     };
     let fresh: Vec<ThreadItem> = fresh.into_iter().map(|(f, s, t)| item(t, f, s)).collect();
@@ -614,6 +622,7 @@ mod tests {
             follow_ids: Vec::new(),
             accounts: vec![],
             competitors: 0,
+            photo: None,
         }
     }
 

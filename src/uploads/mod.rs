@@ -314,6 +314,24 @@ pub fn of_thread(conn: &mut DbConn, thread_id: i64) -> QueryResult<HashMap<i64, 
     Ok(out)
 }
 
+/// The first photo of each thread's opening post, when that post is
+/// neither hidden nor deleted (digests show it).
+pub fn first_photos(conn: &mut DbConn, thread_ids: &[i64]) -> QueryResult<HashMap<i64, i64>> {
+    use crate::db::schema::posts;
+    let rows: Vec<(i64, i64)> = uploads::table
+        .inner_join(posts::table)
+        .filter(posts::thread_id.eq_any(thread_ids))
+        .filter(posts::parent_id.is_null())
+        .filter(posts::deleted.eq(false))
+        .filter(posts::hidden.eq(false))
+        .filter(uploads::kind.eq("image"))
+        .order(uploads::id.desc())
+        .select((posts::thread_id, uploads::id))
+        .load(conn)?;
+    // Newest first, so the first photo is the one left.
+    Ok(rows.into_iter().collect())
+}
+
 /// The attachments of an idea.
 pub fn of_idea(conn: &mut DbConn, idea_id: i64) -> QueryResult<Vec<Attachment>> {
     let rows: Vec<UploadRow> = uploads::table

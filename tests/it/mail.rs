@@ -245,20 +245,42 @@ async fn digest_send_delivers_once_with_what_each_reader_may_see(db: Db) {
     let secret = m1
         .thread("marketing-only", "Secret pricing plan for Q3", "Margins.")
         .await;
-    let brochure = r1
-        .thread(
-            "competitors",
-            "Competitor brochure at trade show",
-            "Photo inside.",
+    let photo = |name: &str| {
+        std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/images")
+                .join(name),
+        )
+        .unwrap()
+    };
+    let (_, brochure_photo) =
+        crate::uploads::upload(&r1, "brochure.jpg", photo("gps/DSCN0010.jpg")).await;
+    let (s, t) = r1
+        .post(
+            "/threads",
+            json!({"category": "competitors", "title": "Competitor brochure at trade show", "body": "Photo inside.", "attachments": [brochure_photo["id"]]}),
         )
         .await;
-    let complaint = admin
-        .thread(
-            "customers",
-            "Customer complaint about delivery times",
-            "Late again.",
+    assert_eq!(s, 201, "{t}");
+    let brochure = t["id"].as_i64().unwrap();
+    // A photo on an opening post that is then hidden stays out of mail.
+    let (_, hidden_photo) =
+        crate::uploads::upload(&admin, "late.jpg", photo("gps/DSCN0021.jpg")).await;
+    let (s, t) = admin
+        .post(
+            "/threads",
+            json!({"category": "customers", "title": "Customer complaint about delivery times", "body": "Late again.", "attachments": [hidden_photo["id"]]}),
         )
         .await;
+    assert_eq!(s, 201, "{t}");
+    let complaint = t["id"].as_i64().unwrap();
+    let (s, _) = admin
+        .post(
+            &format!("/posts/{}/moderation", t["post"]["id"]),
+            json!({"action": "hide"}),
+        )
+        .await;
+    assert_eq!(s, 204);
     let (s, idea) = m3
         .post(
             "/ideas",
@@ -348,6 +370,22 @@ async fn digest_send_delivers_once_with_what_each_reader_may_see(db: Db) {
     let marie = mail_of("marie@example.com");
     assert!(!marie.text.contains("Secret pricing"), "not her own thread");
     assert!(marie.text.contains("Competitor brochure at trade show"));
+    // The brochure's photo, by absolute URL; the hidden post's, nowhere.
+    let thumb = format!("{}/files/{}/thumbnail", app.address, brochure_photo["id"]);
+    let html = marie.html.replace("&#x2F;", "/");
+    assert!(html.contains(&format!("src=\"{thumb}\"")), "{html}");
+    assert!(marie
+        .html
+        .contains("Customer complaint about delivery times"));
+    for m in &mails {
+        let html = m.html.replace("&#x2F;", "/");
+        assert!(
+            !html.contains(&format!("/files/{}/", hidden_photo["id"])),
+            "{html}"
+        );
+    }
+    // A mail client without a session gets no photo (the card still links).
+    assert_eq!(reqwest::get(&thumb).await.unwrap().status(), 401);
     let states = claim_states(&app);
     assert!(
         states.contains(&(m3_user.id, "empty".to_string())),

@@ -411,3 +411,4 @@ upload-failed = Upload failed
 upload-wait = Wait until every file is sent.
 upload-open-document = Open the document
 error-too-many-attachments = At most 10 files on one post.
+email-photo = Photo (sign in to see it)

@@ -411,3 +411,4 @@ upload-failed = Échec de l’envoi
 upload-wait = Attendez que tous les fichiers soient envoyés.
 upload-open-document = Ouvrir le document
 error-too-many-attachments = Au plus 10 fichiers par message.
+email-photo = Photo (connectez-vous pour la voir)
