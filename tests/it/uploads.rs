@@ -25,6 +25,8 @@ db_test!(
     a_file_uploaded_through_one_instance_is_served_by_another,
     forms_upload_files_without_script,
     ideas_carry_their_files_to_who_may_read_the_idea_box,
+    png_webp_and_gif_are_kept_in_a_safe_form,
+    live_posts_carry_their_files_and_replays_too,
 );
 
 const STORES: [StorageKind; 2] = [StorageKind::Fs, StorageKind::Database];
@@ -1003,4 +1005,93 @@ async fn ideas_carry_their_files_to_who_may_read_the_idea_box(db: Db) {
     assert_eq!(fetch(&other, &photo_url).await.0, 404);
     assert_eq!(fetch(&rep, &photo_url).await.0, 200);
     assert_eq!(fetch(&admin, &photo_url).await.0, 200);
+}
+
+fn encoded(img: image::DynamicImage, format: image::ImageFormat) -> Vec<u8> {
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), format).unwrap();
+    out
+}
+
+async fn png_webp_and_gif_are_kept_in_a_safe_form(db: Db) {
+    let app = spawn_app(db).await;
+    let (rep, _) = app.api_user("rep@example.com", Role::Rep);
+    // A PNG with transparency stays a PNG, transparency kept.
+    let clear = image::RgbaImage::from_fn(64, 32, |x, _| {
+        image::Rgba([200, 30, 30, if x < 32 { 0 } else { 255 }])
+    });
+    let (status, up) = upload(
+        &rep,
+        "logo.png",
+        encoded(clear.into(), image::ImageFormat::Png),
+    )
+    .await;
+    assert_eq!(status, 201, "{up}");
+    assert_eq!(
+        (up["content_type"].as_str(), up["name"].as_str()),
+        (Some("image/png"), Some("logo.png"))
+    );
+    let (_, headers, served) = fetch(&rep, up["url"].as_str().unwrap()).await;
+    assert_eq!(headers["content-type"], "image/png");
+    let png = image::load_from_memory(&served).unwrap().to_rgba8();
+    assert_eq!((png.get_pixel(5, 5)[3], png.get_pixel(50, 5)[3]), (0, 255));
+    // An opaque WebP is kept as a JPEG (named so).
+    let opaque = image::RgbImage::from_pixel(48, 48, image::Rgb([20, 120, 40]));
+    let (status, up) = upload(
+        &rep,
+        "shelf.webp",
+        encoded(opaque.into(), image::ImageFormat::WebP),
+    )
+    .await;
+    assert_eq!(status, 201, "{up}");
+    assert_eq!(
+        (up["content_type"].as_str(), up["name"].as_str()),
+        (Some("image/jpeg"), Some("shelf.jpg"))
+    );
+    // A GIF keeps its first frame.
+    let frame = image::RgbaImage::from_pixel(30, 20, image::Rgba([10, 10, 200, 255]));
+    let (status, up) = upload(
+        &rep,
+        "anim.gif",
+        encoded(frame.into(), image::ImageFormat::Gif),
+    )
+    .await;
+    assert_eq!(status, 201, "{up}");
+    let (_, _, served) = fetch(&rep, up["url"].as_str().unwrap()).await;
+    let first = decode(&served);
+    assert_eq!(first.dimensions(), (30, 20));
+    assert!(first.get_pixel(10, 10)[2] > 150);
+}
+
+async fn live_posts_carry_their_files_and_replays_too(db: Db) {
+    use crate::live::{connect, subscribe, subscribe_ready, until};
+    use std::time::Duration;
+    let app = spawn_app(db).await;
+    let (rep, _) = app.api_user("rep@example.com", Role::Rep);
+    let (mkt, _) = app.api_user("mkt@example.com", Role::Marketer);
+    let thread = rep
+        .thread("competitors", "Shelf photos", "At the depot")
+        .await;
+    let mut ws = connect(&app, &mkt).await;
+    subscribe_ready(&mut ws, &[&format!("thread:{thread}")]).await;
+    let (id, url) = new_photo(&rep).await;
+    let (status, p) = attach_reply(&rep, thread, "The shelf", &[id]).await;
+    assert_eq!(status, 201, "{p}");
+    let ev = until(&mut ws, Duration::from_secs(5), "post.created", |v| {
+        v["kind"] == "post.created"
+    })
+    .await;
+    assert_eq!(ev["data"]["attachments"][0]["url"], url.as_str(), "{ev}");
+    assert_eq!(ev["data"]["attachments"][0]["kind"], "image");
+    // A replay from the start of the log carries them too.
+    let mut again = connect(&app, &mkt).await;
+    subscribe(&mut again, &[&format!("thread:{thread}")], Some(0)).await;
+    let replayed = until(
+        &mut again,
+        Duration::from_secs(5),
+        "the replayed post",
+        |v| v["kind"] == "post.created",
+    )
+    .await;
+    assert_eq!(replayed["data"]["attachments"], ev["data"]["attachments"]);
 }
