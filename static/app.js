@@ -382,6 +382,9 @@ window.grapevineLive = function (topics, since, onEvent) {
     var list = box.querySelector("[data-previews]");
     var inputs = box.querySelectorAll("input[type=file]");
     var pending = 0;
+    // The labels become the buttons (in the page's language); the inputs
+    // stay in the form, focusable, out of sight.
+    box.classList.add("enhanced");
     function ids() { return hidden.value.split(",").filter(Boolean); }
     function setIds(a) { hidden.value = a.join(","); }
     function chip(label, previewUrl) {

@@ -1000,6 +1000,59 @@ mod attachments {
             .await
             .unwrap();
         assert!(ids.as_str().unwrap().parse::<i64>().is_ok(), "{ids}");
+        // A picture pasted from the clipboard and one dropped on the form
+        // are sent too; the pasted one is then removed before posting.
+        b.client
+            .execute(
+                "var c = document.createElement('canvas'); c.width = 40; c.height = 30;
+                 var g = c.getContext('2d'); g.fillStyle = '#c00'; g.fillRect(0, 0, 40, 30);
+                 var form = document.querySelector('#new-thread');
+                 c.toBlob(function (blob) {
+                   var paste = new DataTransfer();
+                   paste.items.add(new File([blob], 'pasted.png', {type: 'image/png'}));
+                   form.dispatchEvent(new ClipboardEvent('paste', {clipboardData: paste, bubbles: true, cancelable: true}));
+                   var drop = new DataTransfer();
+                   drop.items.add(new File([blob], 'dropped.png', {type: 'image/png'}));
+                   form.dispatchEvent(new DragEvent('drop', {dataTransfer: drop, bubbles: true, cancelable: true}));
+                 }, 'image/png');",
+                vec![],
+            )
+            .await
+            .unwrap();
+        wait_until(
+            Duration::from_secs(10),
+            "three uploads",
+            move || async move {
+                b.client
+                    .find_all(Locator::Css(".previews li.sent"))
+                    .await
+                    .map_or(0, |v| v.len())
+                    == 3
+            },
+        )
+        .await;
+        b.client
+            .execute(
+                "Array.from(document.querySelectorAll('.previews li')).find(function (li) {
+                   return li.querySelector('.preview-name').textContent === 'pasted.png';
+                 }).querySelector('button').click()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let kept = b
+            .client
+            .execute(
+                "return document.querySelector('[data-attachments]').value.split(',').length",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            kept,
+            serde_json::json!(2),
+            "the removed file is not attached"
+        );
         b.client
             .execute(
                 "document.querySelector('fieldset.files').scrollIntoView()",
@@ -1048,6 +1101,12 @@ mod attachments {
             .await
             .unwrap();
         assert!(dims[0].as_i64() < dims[1].as_i64(), "portrait: {dims}");
+        let shown = b
+            .client
+            .execute("return Array.from(document.querySelectorAll('article.opening .gallery img')).map(function (i) { return i.alt; })", vec![])
+            .await
+            .unwrap();
+        assert_eq!(shown, serde_json::json!(["portrait_6.jpg", "dropped.png"]));
         b.screenshot("attach-thread-390-fr").await;
         let thread: i64 = b
             .client
