@@ -141,6 +141,15 @@ pub async fn click(b: &Browser, css: &str) {
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
+/// Types into an element once it is there (a file input takes a path).
+pub async fn fill(b: &Browser, css: &str, text: &str) {
+    b.wait_for(css)
+        .await
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
 /// Signs in through the real form.
 pub async fn sign_in(b: &Browser, app: &TestApp, email: &str) {
     b.client.goto(&app.url("/login")).await.unwrap();
@@ -972,11 +981,7 @@ mod attachments {
         let b = &phone;
         sign_in(b, &app, "rep@example.com").await;
         b.client.goto(&app.url("/new")).await.unwrap();
-        b.wait_for("#new-files")
-            .await
-            .send_keys(&photo("orientation/portrait_6.jpg"))
-            .await
-            .unwrap();
+        fill(b, "#new-files", &photo("orientation/portrait_6.jpg")).await;
         // The preview shows before sending, and the upload completes.
         b.wait_for(".previews li img").await;
         wait_until(Duration::from_secs(10), "the upload", move || async move {
@@ -1062,25 +1067,9 @@ mod attachments {
             .unwrap();
         b.screenshot("attach-preview-390-fr").await;
         click(b, "input[name=kind][value=competitor_move]").await;
-        b.wait_for("#category")
-            .await
-            .send_keys("Concurrents")
-            .await
-            .unwrap();
-        b.client
-            .find(Locator::Css("#title"))
-            .await
-            .unwrap()
-            .send_keys("Brochure RivalCo au salon")
-            .await
-            .unwrap();
-        b.client
-            .find(Locator::Css("#body"))
-            .await
-            .unwrap()
-            .send_keys("Prise sur leur stand.")
-            .await
-            .unwrap();
+        fill(b, "#category", "Concurrents").await;
+        fill(b, "#title", "Brochure RivalCo au salon").await;
+        fill(b, "#body", "Prise sur leur stand.").await;
         click(b, "#new-thread button[type=submit]").await;
         wait_until(
             Duration::from_secs(10),
@@ -1131,11 +1120,7 @@ mod attachments {
             .execute("window.__noReload = true", vec![])
             .await
             .unwrap();
-        b.wait_for("#reply-files")
-            .await
-            .send_keys(&photo("gps/DSCN0010.jpg"))
-            .await
-            .unwrap();
+        fill(b, "#reply-files", &photo("gps/DSCN0010.jpg")).await;
         wait_until(
             Duration::from_secs(10),
             "the reply's upload",
@@ -1147,13 +1132,7 @@ mod attachments {
             },
         )
         .await;
-        b.client
-            .find(Locator::Css("#reply-body"))
-            .await
-            .unwrap()
-            .send_keys("Et leur rayon")
-            .await
-            .unwrap();
+        fill(b, "#reply-body", "Et leur rayon").await;
         click(b, "#reply-form button[type=submit]").await;
         wait_until(
             Duration::from_secs(10),
