@@ -96,6 +96,7 @@ fn seed(url: &str) -> (i64, usize) {
         competitors: Vec::new(),
         links_by_name: false,
         attachments: Vec::new(),
+        client_id: None,
     };
     let (thread, opening) = grapevine::forum::create_thread(&mut conn, &user, &input).unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);

@@ -104,6 +104,8 @@ pub struct NewIdea {
     pub anonymous: bool,
     /// The author's own unattached uploads, each once.
     pub attachments: Vec<i64>,
+    /// Set by a client that may send the same idea again.
+    pub client_id: Option<crate::client_ids::ClientId>,
 }
 
 /// A new idea as submitted, from JSON or a form: both parse it with
@@ -142,6 +144,7 @@ impl NewIdea {
                 competitors: d.competitors,
                 anonymous: d.anonymous,
                 attachments,
+                client_id: None,
             }),
             _ => Err(errs),
         }
@@ -236,7 +239,23 @@ fn event(conn: &mut DbConn, data: EventData, links: &threads::Links) -> QueryRes
 }
 
 pub fn create(conn: &mut DbConn, author: &User, input: &NewIdea) -> Result<IdeaRow, AppError> {
+    create_once(conn, author, input).map(|(row, _)| row)
+}
+
+/// `create`, or, when the author already sent this `client_id`, the idea
+/// that first request made (`true` when it is new).
+pub fn create_once(
+    conn: &mut DbConn,
+    author: &User,
+    input: &NewIdea,
+) -> Result<(IdeaRow, bool), AppError> {
+    use crate::client_ids::{self, Claim};
     crate::db::write_tx(conn, |conn| {
+        if let Some(cid) = &input.client_id {
+            if let Claim::Earlier(id) = client_ids::claim(conn, author.id, cid, "idea")? {
+                return Ok((find_row(conn, id)?, false));
+            }
+        }
         let resolved = crate::crm::resolve(conn, &input.accounts, &input.competitors, false)?;
         let html = crate::markdown::render(
             input.body.as_str(),
@@ -306,7 +325,10 @@ pub fn create(conn: &mut DbConn, author: &User, input: &NewIdea) -> Result<IdeaR
             url: format!("/ideas/{}", row.id),
         });
         event(conn, data, &links)?;
-        Ok(row)
+        if let Some(cid) = &input.client_id {
+            client_ids::done(conn, author.id, cid, row.id)?;
+        }
+        Ok((row, true))
     })
 }
 

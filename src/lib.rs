@@ -28,6 +28,7 @@ pub mod auth;
 pub mod authz;
 pub mod cli;
 pub mod client_addr;
+pub mod client_ids;
 pub mod config;
 pub mod crm;
 pub mod db;

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::CurrentUser;
 use crate::authz::{self, Action};
+use crate::client_ids::ClientId;
 use crate::db;
 use crate::domain::{FieldErrors, PostBody, Role, Slug};
 use crate::error::AppError;
@@ -229,6 +230,10 @@ pub struct ThreadIn {
     #[serde(default)]
     #[schema(max_items = 10)]
     pub attachments: Vec<i64>,
+    /// A UUID made by the client: sending it again creates nothing and
+    /// answers 200 with the thread the first request made.
+    #[serde(default)]
+    pub client_id: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -288,7 +293,8 @@ fn thread_detail(conn: &mut db::DbConn, user: &User, id: i64) -> Result<ThreadDe
 }
 
 pub fn parse_thread(input: &ThreadIn) -> Result<NewThread, AppError> {
-    NewThread::parse(forum::ThreadDraft {
+    let client_id = ClientId::parse_opt(input.client_id.as_deref())?;
+    let mut parsed = NewThread::parse(forum::ThreadDraft {
         category: &input.category,
         title: &input.title,
         body: &input.body,
@@ -299,12 +305,15 @@ pub fn parse_thread(input: &ThreadIn) -> Result<NewThread, AppError> {
         links_by_name: false,
         attachments: input.attachments.clone(),
     })
-    .map_err(FieldErrors::into_error)
+    .map_err(FieldErrors::into_error)?;
+    parsed.client_id = client_id;
+    Ok(parsed)
 }
 
 /// Starts a thread in a category the caller may post in.
 #[utoipa::path(post, path = "/api/v1/threads", request_body = ThreadIn, responses(
-    (status = 201, body = ThreadDetail), (status = 404, description = "No such category for the caller", body = crate::error::ErrorBody),
+    (status = 201, body = ThreadDetail), (status = 200, description = "The same client_id again: the thread it made", body = ThreadDetail),
+    (status = 409, description = "The client_id was used for something else", body = crate::error::ErrorBody), (status = 404, description = "No such category for the caller", body = crate::error::ErrorBody),
     (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create_thread(
     state: web::Data<AppState>,
@@ -312,12 +321,12 @@ pub async fn create_thread(
     body: Json<ThreadIn>,
 ) -> Result<HttpResponse, AppError> {
     let input = parse_thread(&body)?;
-    let detail = db::run(&state.pool, move |c| {
-        let (thread, _) = forum::create_thread(c, &user, &input)?;
-        thread_detail(c, &user, thread.id)
+    let (detail, fresh) = db::run(&state.pool, move |c| {
+        let ((thread, _), fresh) = forum::create_thread_once(c, &user, &input)?;
+        Ok((thread_detail(c, &user, thread.id)?, fresh))
     })
     .await?;
-    Ok(HttpResponse::Created().json(detail))
+    Ok(created_or_replayed(fresh).json(detail))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -466,6 +475,10 @@ pub struct PostIn {
     #[serde(default)]
     #[schema(max_items = 10)]
     pub attachments: Vec<i64>,
+    /// A UUID made by the client: sending it again creates nothing and
+    /// answers 200 with the reply the first request made.
+    #[serde(default)]
+    pub client_id: Option<String>,
 }
 
 fn single_post(conn: &mut db::DbConn, post_id: i64, moderator: bool) -> Result<ApiPost, AppError> {
@@ -486,10 +499,19 @@ fn single_post(conn: &mut db::DbConn, post_id: i64, moderator: bool) -> Result<A
     ))
 }
 
+/// 201 for what a request made, 200 for a repeat of its `client_id`.
+pub fn created_or_replayed(fresh: bool) -> actix_web::HttpResponseBuilder {
+    if fresh {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    }
+}
+
 /// Replies in a thread.
 #[utoipa::path(post, path = "/api/v1/threads/{id}/posts", params(("id" = i64, Path, description = "The numeric id")), request_body = PostIn, responses(
-    (status = 201, body = ApiPost), (status = 404, body = crate::error::ErrorBody),
-    (status = 409, description = "The thread is locked", body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    (status = 201, body = ApiPost), (status = 200, description = "The same client_id again: the reply it made", body = ApiPost), (status = 404, body = crate::error::ErrorBody),
+    (status = 409, description = "The thread is locked, or the client_id was used for something else", body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create_post(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
@@ -499,13 +521,20 @@ pub async fn create_post(
     let text = PostBody::parse(&body.body)
         .map_err(|e| AppError::invalid("invalid_input", format!("body: {e}")))?;
     let (thread_id, parent) = (id.into_inner(), body.parent_id);
-    let files = body.into_inner().attachments;
-    let post = db::run(&state.pool, move |c| {
-        let p = forum::reply_with(c, &user, thread_id, parent, &text, &files)?;
-        single_post(c, p.id, authz::allows(&user, Action::Moderate))
+    let body = body.into_inner();
+    let extras = forum::ReplyExtras {
+        client_id: ClientId::parse_opt(body.client_id.as_deref())?,
+        attachments: body.attachments,
+    };
+    let (post, fresh) = db::run(&state.pool, move |c| {
+        let (p, fresh) = forum::reply_with(c, &user, thread_id, parent, &text, &extras)?;
+        Ok((
+            single_post(c, p.id, authz::allows(&user, Action::Moderate))?,
+            fresh,
+        ))
     })
     .await?;
-    Ok(HttpResponse::Created().json(post))
+    Ok(created_or_replayed(fresh).json(post))
 }
 
 #[derive(Deserialize, ToSchema)]

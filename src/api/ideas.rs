@@ -33,10 +33,15 @@ pub struct IdeaIn {
     #[serde(default)]
     #[schema(max_items = 10)]
     pub attachments: Vec<i64>,
+    /// A UUID made by the client: sending it again creates nothing and
+    /// answers 200 with the idea the first request made.
+    #[serde(default)]
+    pub client_id: Option<String>,
 }
 
 pub fn parse_idea(input: &IdeaIn) -> Result<NewIdea, AppError> {
-    NewIdea::parse(ideas::IdeaDraft {
+    let client_id = crate::client_ids::ClientId::parse_opt(input.client_id.as_deref())?;
+    let mut parsed = NewIdea::parse(ideas::IdeaDraft {
         title: &input.title,
         body: &input.body,
         accounts: input.accounts.clone(),
@@ -45,23 +50,25 @@ pub fn parse_idea(input: &IdeaIn) -> Result<NewIdea, AppError> {
         anonymous: input.anonymous,
         attachments: input.attachments.clone(),
     })
-    .map_err(crate::domain::FieldErrors::into_error)
+    .map_err(crate::domain::FieldErrors::into_error)?;
+    parsed.client_id = client_id;
+    Ok(parsed)
 }
 
 /// Proposes an idea.
-#[utoipa::path(post, path = "/api/v1/ideas", request_body = IdeaIn, responses((status = 201, body = Idea), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/ideas", request_body = IdeaIn, responses((status = 201, body = Idea), (status = 200, description = "The same client_id again: the idea it made", body = Idea), (status = 409, description = "The client_id was used for something else", body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
     body: Json<IdeaIn>,
 ) -> Result<HttpResponse, AppError> {
     let input = parse_idea(&body)?;
-    let idea = db::run(&state.pool, move |c| {
-        let row = ideas::create(c, &user, &input)?;
-        ideas::get(c, &user, row.id)
+    let (idea, fresh) = db::run(&state.pool, move |c| {
+        let (row, fresh) = ideas::create_once(c, &user, &input)?;
+        Ok((ideas::get(c, &user, row.id)?, fresh))
     })
     .await?;
-    Ok(HttpResponse::Created().json(idea))
+    Ok(crate::api::forum::created_or_replayed(fresh).json(idea))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -381,9 +381,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    client_ids (user_id, client_id) {
+        user_id -> BigInt,
+        client_id -> Text,
+        kind -> Text,
+        ref_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(uploads -> posts (post_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    client_ids,
     uploads,
     blobs,
     search_docs,

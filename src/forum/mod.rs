@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use crate::authz::{self, Action};
+use crate::client_ids::{self, Claim, ClientId};
 use crate::db::schema::users;
 use crate::db::DbConn;
 use crate::domain::{FieldErrors, Invalid, PostBody, Tags, ThreadKind, Title};
@@ -38,6 +39,8 @@ pub struct NewThread {
     pub links_by_name: bool,
     /// The author's own unattached uploads, each once.
     pub attachments: Vec<i64>,
+    /// Set by a client that may send the same thread again.
+    pub client_id: Option<ClientId>,
 }
 
 /// A new thread as submitted, from JSON or a form, before any rule is
@@ -88,6 +91,7 @@ impl NewThread {
                 competitors: d.competitors,
                 links_by_name: d.links_by_name,
                 attachments,
+                client_id: None,
             }),
             _ => Err(errs),
         }
@@ -336,7 +340,24 @@ pub fn create_thread(
     author: &User,
     input: &NewThread,
 ) -> Result<(ThreadRow, PostRow), AppError> {
+    create_thread_once(conn, author, input).map(|(made, _)| made)
+}
+
+/// `create_thread`, or, when the author already sent this `client_id`, the
+/// thread that first request made (`true` when it is new).
+pub fn create_thread_once(
+    conn: &mut DbConn,
+    author: &User,
+    input: &NewThread,
+) -> Result<((ThreadRow, PostRow), bool), AppError> {
     crate::db::write_tx(conn, |conn| {
+        if let Some(cid) = &input.client_id {
+            if let Claim::Earlier(id) = client_ids::claim(conn, author.id, cid, "thread")? {
+                let thread = threads::find(conn, id)?.ok_or(AppError::NotFound)?;
+                let opening = posts::opening(conn, id)?.ok_or(AppError::NotFound)?;
+                return Ok(((thread, opening), false));
+            }
+        }
         let category = readable_category(conn, author, &input.category)?;
         if !authz::can_post_in(author, &category, None) {
             return Err(AppError::Forbidden);
@@ -381,7 +402,10 @@ pub fn create_thread(
         topics.extend(input.tags.as_slice().iter().cloned().map(Topic::Tag));
         topics.push(Topic::Post(post.id));
         append(conn, data, &category, false, topics)?;
-        Ok((thread, post))
+        if let Some(cid) = &input.client_id {
+            client_ids::done(conn, author.id, cid, thread.id)?;
+        }
+        Ok(((thread, post), true))
     })
 }
 
@@ -393,20 +417,36 @@ pub fn reply(
     parent_id: Option<i64>,
     body: &PostBody,
 ) -> Result<PostRow, AppError> {
-    reply_with(conn, author, thread_id, parent_id, body, &[])
+    let extras = ReplyExtras::default();
+    reply_with(conn, author, thread_id, parent_id, body, &extras).map(|(post, _)| post)
 }
 
-/// `reply` with the author's own unattached uploads attached.
+/// What a reply may carry besides its text.
+#[derive(Debug, Default)]
+pub struct ReplyExtras {
+    /// The author's own unattached uploads.
+    pub attachments: Vec<i64>,
+    /// Set by a client that may send the same reply again.
+    pub client_id: Option<ClientId>,
+}
+
+/// `reply` with its extras; when the author already sent this `client_id`,
+/// the reply that first request made (`true` when it is new).
 pub fn reply_with(
     conn: &mut DbConn,
     author: &User,
     thread_id: i64,
     parent_id: Option<i64>,
     body: &PostBody,
-    attachments: &[i64],
-) -> Result<PostRow, AppError> {
-    let attachments = crate::uploads::parse_ids(attachments)?;
+    extras: &ReplyExtras,
+) -> Result<(PostRow, bool), AppError> {
+    let attachments = crate::uploads::parse_ids(&extras.attachments)?;
     crate::db::write_tx(conn, |conn| {
+        if let Some(cid) = &extras.client_id {
+            if let Claim::Earlier(id) = client_ids::claim(conn, author.id, cid, "post")? {
+                return Ok((posts::find(conn, id)?.ok_or(AppError::NotFound)?, false));
+            }
+        }
         let (thread, category) = visible_thread(conn, author, thread_id)?;
         if !authz::can_post_in(author, &category, Some(&thread)) {
             return Err(if thread.locked {
@@ -448,7 +488,10 @@ pub fn reply_with(
         });
         let topics = post_topics(conn, &category, thread.id, post.id)?;
         append(conn, data, &category, thread.hidden, topics)?;
-        Ok(post)
+        if let Some(cid) = &extras.client_id {
+            client_ids::done(conn, author.id, cid, post.id)?;
+        }
+        Ok((post, true))
     })
 }
 

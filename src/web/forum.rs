@@ -509,11 +509,15 @@ pub async fn reply(
         }
     };
     let result = db::run(&page.state.pool, move |c| {
-        forum::reply_with(c, &user, thread_id, parent, &body, &ids)
+        let extras = forum::ReplyExtras {
+            attachments: ids,
+            client_id: None,
+        };
+        forum::reply_with(c, &user, thread_id, parent, &body, &extras)
     })
     .await;
     match result {
-        Ok(post) => Ok(redirect(&format!("/t/{thread_id}#p{}", post.id))),
+        Ok((post, _)) => Ok(redirect(&format!("/t/{thread_id}#p{}", post.id))),
         Err(AppError::Conflict { .. }) => {
             let msg = page.t("forum-locked-notice");
             again(form, StatusCode::CONFLICT, msg).await

@@ -6,6 +6,7 @@
 mod helpers;
 mod browser;
 mod cli;
+mod client_ids;
 mod crm;
 mod events;
 mod forum;
