@@ -486,9 +486,7 @@ fn single_post(conn: &mut db::DbConn, post_id: i64, moderator: bool) -> Result<A
     let name = crate::models::users::find(conn, post.author_id)?
         .map(|u| u.name)
         .unwrap_or_default();
-    let attachments = crate::uploads::of_posts(conn, &[post.id])?
-        .remove(&post.id)
-        .unwrap_or_default();
+    let attachments = crate::uploads::of_post(conn, post.id)?;
     Ok(ApiPost::from_view(
         &posts::PostView {
             post,

@@ -288,17 +288,14 @@ fn post_topics(
 }
 
 fn post_data(
-    conn: &mut DbConn,
     thread: &ThreadRow,
     category: &Category,
     post: &PostRow,
     author: &User,
     mentions: &[i64],
-) -> QueryResult<PostData> {
-    let attachments = crate::uploads::of_posts(conn, &[post.id])?
-        .remove(&post.id)
-        .unwrap_or_default();
-    Ok(PostData {
+    attachments: Vec<crate::uploads::Attachment>,
+) -> PostData {
+    PostData {
         thread_id: thread.id,
         title: thread.title.clone(),
         category: category.slug.clone(),
@@ -312,7 +309,19 @@ fn post_data(
         url: format!("/t/{}#p{}", thread.id, post.id),
         mentions: mentions.to_vec(),
         attachments,
-    })
+    }
+}
+
+/// The files just attached to a new post (none read when none were sent).
+fn new_files(
+    conn: &mut DbConn,
+    post_id: i64,
+    sent: &[i64],
+) -> QueryResult<Vec<crate::uploads::Attachment>> {
+    if sent.is_empty() {
+        return Ok(Vec::new());
+    }
+    crate::uploads::of_post(conn, post_id)
 }
 
 /// Appends an event about content in `category`, for its audience now
@@ -390,8 +399,9 @@ pub fn create_thread_once(
         let thread = threads::find(conn, thread.id)?.ok_or(AppError::NotFound)?;
         crate::search::index::post(conn, post.id)?;
         let links = links.links();
+        let files_out = new_files(conn, post.id, &input.attachments)?;
         let data = EventData::ThreadCreated(events::ThreadCreated {
-            post: post_data(conn, &thread, &category, &post, author, &mentions)?,
+            post: post_data(&thread, &category, &post, author, &mentions, files_out),
             kind: thread.kind.clone(),
             tags: input.tags.as_slice().to_vec(),
             accounts: links.account_keys(),
@@ -482,8 +492,9 @@ pub fn reply_with(
                 .unwrap_or_default()
         };
         crate::search::index::reply(conn, &thread, &post, files)?;
+        let shown = new_files(conn, post.id, &attachments)?;
         let data = EventData::PostCreated(events::PostCreated {
-            post: post_data(conn, &thread, &category, &post, author, &mentions)?,
+            post: post_data(&thread, &category, &post, author, &mentions, shown),
             parent_author_id: parent.author_id,
         });
         let topics = post_topics(conn, &category, thread.id, post.id)?;
@@ -521,7 +532,8 @@ pub fn edit_post(
         let author = crate::models::users::find(conn, post.author_id)?
             .map(|u| Person::from(&u))
             .unwrap_or_else(|| editor.into());
-        let mut shown = post_data(conn, &thread, &category, &edited, editor, &mentions)?;
+        let files = crate::uploads::of_post(conn, edited.id)?;
+        let mut shown = post_data(&thread, &category, &edited, editor, &mentions, files);
         shown.author = author;
         let data = EventData::PostEdited(events::PostEdited {
             post: shown,

@@ -120,7 +120,7 @@ pub struct Prepared {
     text: String,
 }
 
-/// Judges `bytes` and makes them safe: CPU work, for the blocking pool.
+/// Judges `bytes` and makes them safe: CPU work, for the `Workshop`.
 pub fn prepare(bytes: &[u8], name: &str) -> Result<Prepared, AppError> {
     match sniff(bytes)? {
         Sniffed::Image(format) => {
@@ -288,12 +288,26 @@ pub fn of_posts(conn: &mut DbConn, post_ids: &[i64]) -> QueryResult<HashMap<i64,
         .order(uploads::id.asc())
         .select(UploadRow::as_select())
         .load(conn)?;
+    out.extend(by_post(rows));
+    Ok(out)
+}
+
+/// The attachments of one post.
+pub fn of_post(conn: &mut DbConn, post_id: i64) -> QueryResult<Vec<Attachment>> {
+    Ok(of_posts(conn, &[post_id])?
+        .remove(&post_id)
+        .unwrap_or_default())
+}
+
+/// Rows grouped by the post they are attached to, in their order.
+fn by_post(rows: Vec<UploadRow>) -> HashMap<i64, Vec<Attachment>> {
+    let mut out: HashMap<i64, Vec<Attachment>> = HashMap::new();
     for r in &rows {
         if let Some(p) = r.post_id {
             out.entry(p).or_default().push(Attachment::from(r));
         }
     }
-    Ok(out)
+    out
 }
 
 /// The attachments of every post of a thread, in one query.
@@ -305,13 +319,7 @@ pub fn of_thread(conn: &mut DbConn, thread_id: i64) -> QueryResult<HashMap<i64, 
         .order(uploads::id.asc())
         .select(UploadRow::as_select())
         .load(conn)?;
-    let mut out: HashMap<i64, Vec<Attachment>> = HashMap::new();
-    for r in &rows {
-        if let Some(p) = r.post_id {
-            out.entry(p).or_default().push(Attachment::from(r));
-        }
-    }
-    Ok(out)
+    Ok(by_post(rows))
 }
 
 /// The first photo of each thread's opening post, when that post is

@@ -430,9 +430,7 @@ pub async fn post_fragment(
         };
         let author_name = name(c, post.author_id)?;
         let can_reply = authz::can_post_in(&viewer, &category, Some(&thread));
-        let attachments = uploads::of_posts(c, &[post.id])?
-            .remove(&post.id)
-            .unwrap_or_default();
+        let attachments = uploads::of_post(c, post.id)?;
         let view = posts::PostView {
             post,
             author_name,

@@ -245,14 +245,7 @@ async fn digest_send_delivers_once_with_what_each_reader_may_see(db: Db) {
     let secret = m1
         .thread("marketing-only", "Secret pricing plan for Q3", "Margins.")
         .await;
-    let photo = |name: &str| {
-        std::fs::read(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/data/images")
-                .join(name),
-        )
-        .unwrap()
-    };
+    let photo = crate::uploads::corpus;
     let (_, brochure_photo) =
         crate::uploads::upload(&r1, "brochure.jpg", photo("gps/DSCN0010.jpg")).await;
     let (s, t) = r1

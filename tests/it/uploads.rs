@@ -35,7 +35,7 @@ async fn app_with_store(db: Db, store: StorageKind) -> TestApp {
     spawn_app_with(fresh_database(db), move |s, _| s.uploads.storage = store).await
 }
 
-fn corpus(path: &str) -> Vec<u8> {
+pub fn corpus(path: &str) -> Vec<u8> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/images")
         .join(path);
