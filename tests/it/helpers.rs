@@ -170,6 +170,16 @@ pub async fn spawn_app_with(
     }
 }
 
+/// A client for the JSON API. Idle connections are dropped well before the
+/// server's 5 s keep-alive ends, so a call after a long pause never reuses
+/// a connection the server is closing at that moment.
+pub fn api_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_idle_timeout(Duration::from_secs(1))
+        .build()
+        .unwrap()
+}
+
 /// A client with its own cookie jar that does not follow redirects.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -386,7 +396,7 @@ impl TestApp {
             Api {
                 base: self.address.clone(),
                 token,
-                client: reqwest::Client::new(),
+                client: api_client(),
             },
             user,
         )
