@@ -20,13 +20,15 @@ pub enum Action {
     Moderate,
     /// Create and edit accounts and competitors, import accounts.
     ManageCrm,
+    /// Define report forms and read what was answered with them.
+    ReportFigures,
 }
 
 /// The lowest role allowed to perform the action.
 fn minimum_role(action: Action) -> Role {
     match action {
         Action::ManageUsers | Action::ReadAuditLog | Action::ManageCategories => Role::Admin,
-        Action::Moderate | Action::ManageCrm => Role::Marketer,
+        Action::Moderate | Action::ManageCrm | Action::ReportFigures => Role::Marketer,
     }
 }
 

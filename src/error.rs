@@ -19,7 +19,12 @@ pub enum AppError {
     BadRequest { code: &'static str, message: String },
     /// Input that was read but breaks a rule (missing field, unknown key).
     #[error("{message}")]
-    Invalid { code: &'static str, message: String },
+    Invalid {
+        code: &'static str,
+        message: String,
+        /// Each broken field's own message, when known.
+        fields: std::collections::BTreeMap<String, String>,
+    },
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
     #[error("the request is too large")]
@@ -49,6 +54,10 @@ pub struct ErrorDetail {
     pub code: String,
     /// Human-readable explanation.
     pub message: String,
+    /// On a 422 from a form: each field (or `answers.KEY`) with what is
+    /// wrong with it.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 impl AppError {
@@ -56,6 +65,7 @@ impl AppError {
         AppError::Invalid {
             code,
             message: message.into(),
+            fields: Default::default(),
         }
     }
 
@@ -95,6 +105,10 @@ impl AppError {
             error: ErrorDetail {
                 code: self.code().to_string(),
                 message: self.to_string(),
+                fields: match self {
+                    AppError::Invalid { fields, .. } => fields.clone(),
+                    _ => Default::default(),
+                },
             },
         }
     }

@@ -63,6 +63,25 @@ pub fn t_args(lang: &str, key: &str, args: &[(&'static str, String)]) -> String 
     LOCALES.lookup_with_args(&langid(lang), key, &map)
 }
 
+/// A number as readers of `lang` write it: no needless decimals, a comma
+/// before them in French.
+pub fn number(lang: &str, n: f64) -> String {
+    let text = if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{n:.0}")
+    } else {
+        let fixed = format!("{n:.2}");
+        fixed
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    };
+    if lang == "fr" {
+        text.replace('.', ",")
+    } else {
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

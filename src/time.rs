@@ -23,6 +23,50 @@ pub fn utc_opt<S: Serializer>(t: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, 
     }
 }
 
+/// A period of whole days in UTC, both ends included (`?from=&to=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Days {
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+}
+
+impl Days {
+    /// From `YYYY-MM-DD` texts; without them, the last 30 days up to today.
+    pub fn parse(from: Option<&str>, to: Option<&str>) -> Result<Days, crate::error::AppError> {
+        let date = |name: &str, text: Option<&str>| {
+            text.filter(|t| !t.trim().is_empty())
+                .map(|t| {
+                    chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_err(|_| {
+                        crate::error::AppError::invalid(
+                            "invalid_date",
+                            format!("{name}: expected a date as YYYY-MM-DD"),
+                        )
+                    })
+                })
+                .transpose()
+        };
+        let to = date("to", to)?.unwrap_or_else(|| chrono::Utc::now().date_naive());
+        let from = date("from", from)?.unwrap_or(to - chrono::Days::new(29));
+        if from > to {
+            return Err(crate::error::AppError::invalid(
+                "invalid_date",
+                "from: after to",
+            ));
+        }
+        Ok(Days { from, to })
+    }
+
+    /// The first instant of `from`.
+    pub fn start(&self) -> NaiveDateTime {
+        self.from.and_time(chrono::NaiveTime::MIN)
+    }
+
+    /// The first instant after `to`.
+    pub fn end(&self) -> NaiveDateTime {
+        (self.to + chrono::Days::new(1)).and_time(chrono::NaiveTime::MIN)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

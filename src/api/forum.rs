@@ -207,14 +207,25 @@ pub async fn create_category(
 
 #[derive(Deserialize, ToSchema)]
 pub struct ThreadIn {
-    /// Category slug.
+    /// Category slug (a report: its form's when absent).
+    #[serde(default)]
     #[schema(max_length = 50)]
     pub category: String,
+    /// A report: made from the answers when absent.
+    #[serde(default)]
     #[schema(min_length = 3, max_length = 200)]
     pub title: String,
-    /// Markdown.
+    /// Markdown (a report: optional, its answers follow it).
+    #[serde(default)]
     #[schema(min_length = 1, max_length = 50000)]
     pub body: String,
+    /// A report: the key of its form (`GET /report-forms`).
+    #[serde(default)]
+    pub form: Option<String>,
+    /// A report: `question key → answer`.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub answers: Option<serde_json::Map<String, serde_json::Value>>,
     /// anecdote, rumor, competitor_move, customer_request, pricing or other (default).
     #[serde(default)]
     pub kind: Option<String>,
@@ -256,6 +267,9 @@ pub struct ThreadDetail {
     pub last_activity_at: NaiveDateTime,
     /// The opening post, with every reply nested under its parent.
     pub post: ApiPost,
+    /// A field report: its form and answers as filed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<crate::reports::answers::Report>,
 }
 
 fn thread_detail(conn: &mut db::DbConn, user: &User, id: i64) -> Result<ThreadDetail, AppError> {
@@ -289,6 +303,7 @@ fn thread_detail(conn: &mut db::DbConn, user: &User, id: i64) -> Result<ThreadDe
         created_at: thread.created_at,
         last_activity_at: thread.last_activity_at,
         post,
+        report: crate::reports::answers::of_thread(conn, thread.id)?,
     })
 }
 
@@ -320,6 +335,33 @@ pub async fn create_thread(
     CurrentUser(user): CurrentUser,
     body: Json<ThreadIn>,
 ) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    if let Some(form) = body.form.clone() {
+        let draft = crate::reports::ReportDraft {
+            form,
+            answers: body.answers.unwrap_or_default(),
+            category: body.category,
+            title: body.title,
+            body: body.body,
+            tags: body.tags,
+            accounts: body.accounts,
+            competitors: body.competitors,
+            attachments: body.attachments,
+            client_id: ClientId::parse_opt(body.client_id.as_deref())?,
+        };
+        let (detail, fresh) = db::run(&state.pool, move |c| {
+            let filed = crate::reports::file(c, &user, &draft)?;
+            Ok((thread_detail(c, &user, filed.thread.id)?, filed.fresh))
+        })
+        .await?;
+        return Ok(created_or_replayed(fresh).json(detail));
+    }
+    if body.answers.is_some() {
+        return Err(AppError::invalid(
+            "invalid_input",
+            "answers: only with form (a report)",
+        ));
+    }
     let input = parse_thread(&body)?;
     let (detail, fresh) = db::run(&state.pool, move |c| {
         let ((thread, _), fresh) = forum::create_thread_once(c, &user, &input)?;

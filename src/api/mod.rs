@@ -6,6 +6,7 @@ pub mod forum;
 pub mod health;
 pub mod ideas;
 pub mod me;
+pub mod reports;
 pub mod search;
 pub mod uploads;
 
@@ -28,7 +29,7 @@ use crate::error::{AppError, ErrorBody, ErrorDetail};
         crm::put_links, crm::follow, crm::unfollow, crm::list_follows,
         ideas::create, ideas::list, ideas::get, ideas::vote, ideas::unvote, ideas::set_status,
         ideas::merge, ideas::similar, crate::live::socket::live, search::search,
-        uploads::create,
+        uploads::create, reports::list, reports::put, reports::answers,
     ),
     components(schemas(ErrorBody, ErrorDetail, me::Me, crate::domain::Role, crate::search::Results, crate::search::find::Hit, crate::search::find::HitAuthor, crate::search::DocKind)),
     modifiers(&BearerAuth, &CommonResponses),
@@ -172,6 +173,7 @@ async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, AppError
                 error: ErrorDetail {
                     code: "method_not_allowed".into(),
                     message: format!("this address answers {}", methods.join(", ")),
+                    fields: Default::default(),
                 },
             })),
         None => Err(AppError::NotFound),
@@ -213,6 +215,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route("/live", web::get().to(crate::live::socket::live))
                     .route("/search", web::get().to(search::search))
                     .route("/uploads", web::post().to(uploads::create))
+                    .route("/report-forms", web::get().to(reports::list))
+                    .route("/report-forms/{key}", web::put().to(reports::put))
+                    .route(
+                        "/report-forms/{key}/answers",
+                        web::get().to(reports::answers),
+                    )
                     .route("/ideas", web::post().to(ideas::create))
                     .route("/ideas", web::get().to(ideas::list))
                     .route("/ideas/similar", web::get().to(ideas::similar))

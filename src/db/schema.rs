@@ -393,7 +393,34 @@ diesel::table! {
 
 diesel::joinable!(uploads -> posts (post_id));
 
+diesel::table! {
+    report_forms (key) {
+        key -> Text,
+        title -> Text,
+        category -> Text,
+        definition -> Text,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reports (thread_id) {
+        thread_id -> BigInt,
+        form_key -> Text,
+        author_id -> BigInt,
+        answers -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(reports -> threads (thread_id));
+diesel::joinable!(reports -> users (author_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    report_forms,
+    reports,
     client_ids,
     uploads,
     blobs,

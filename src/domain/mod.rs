@@ -1,6 +1,8 @@
 //! Domain types that parse input once, at the edge: the rest of the code
 //! cannot hold an invalid value.
 
+use std::borrow::Cow;
+
 mod email;
 mod name;
 mod password;
@@ -37,21 +39,25 @@ pub use forum::{PostBody, Slug, Tags, ThreadKind, Title};
 /// Collects every broken rule of a submission, so the user sees them all at
 /// once: as one API error, or per field on a form.
 #[derive(Debug, Default)]
-pub struct FieldErrors(Vec<(&'static str, Invalid)>);
+pub struct FieldErrors(Vec<(Cow<'static, str>, Invalid)>);
 
 impl FieldErrors {
-    pub fn check<T>(&mut self, field: &'static str, result: Result<T, Invalid>) -> Option<T> {
+    pub fn check<T>(
+        &mut self,
+        field: impl Into<Cow<'static, str>>,
+        result: Result<T, Invalid>,
+    ) -> Option<T> {
         match result {
             Ok(v) => Some(v),
             Err(e) => {
-                self.0.push((field, e));
+                self.0.push((field.into(), e));
                 None
             }
         }
     }
 
-    pub fn add(&mut self, field: &'static str, e: Invalid) {
-        self.0.push((field, e));
+    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, e: Invalid) {
+        self.0.push((field.into(), e));
     }
 
     pub fn is_empty(&self) -> bool {
@@ -83,7 +89,16 @@ impl FieldErrors {
             .map(|(f, e)| format!("{f}: {e}"))
             .collect::<Vec<_>>()
             .join("; ");
-        crate::error::AppError::invalid("invalid_input", message)
+        let fields = self
+            .0
+            .into_iter()
+            .map(|(f, e)| (f.into_owned(), e.to_string()))
+            .collect();
+        crate::error::AppError::Invalid {
+            code: "invalid_input",
+            message,
+            fields,
+        }
     }
 }
 

@@ -359,64 +359,89 @@ pub fn create_thread_once(
     author: &User,
     input: &NewThread,
 ) -> Result<((ThreadRow, PostRow), bool), AppError> {
+    thread_once(conn, author, input.client_id.as_ref(), |conn| {
+        insert_thread(conn, author, input)
+    })
+}
+
+/// Runs `make` in a write transaction unless the author already sent this
+/// `client_id` for a thread: then the thread that first request made
+/// (`false`: nothing new).
+pub fn thread_once(
+    conn: &mut DbConn,
+    author: &User,
+    client_id: Option<&ClientId>,
+    make: impl FnOnce(&mut DbConn) -> Result<(ThreadRow, PostRow), AppError>,
+) -> Result<((ThreadRow, PostRow), bool), AppError> {
     crate::db::write_tx(conn, |conn| {
-        if let Some(cid) = &input.client_id {
+        if let Some(cid) = client_id {
             if let Claim::Earlier(id) = client_ids::claim(conn, author.id, cid, "thread")? {
                 let thread = threads::find(conn, id)?.ok_or(AppError::NotFound)?;
                 let opening = posts::opening(conn, id)?.ok_or(AppError::NotFound)?;
                 return Ok(((thread, opening), false));
             }
         }
-        let category = readable_category(conn, author, &input.category)?;
-        if !authz::can_post_in(author, &category, None) {
-            return Err(AppError::Forbidden);
-        }
-        // Unknown links refuse the whole thread before anything is written.
-        let links = crate::crm::resolve(
-            conn,
-            &input.accounts,
-            &input.competitors,
-            input.links_by_name,
-        )?;
-        let (html, mentions) = render(conn, &input.body)?;
-        let thread = threads::insert(
-            conn,
-            &threads::NewThreadRow {
-                category_id: category.id,
-                author_id: author.id,
-                title: input.title.as_str(),
-                kind: input.kind.as_str(),
-            },
-        )?;
-        let post = posts::insert(conn, thread.id, None, author.id, input.body.as_str(), &html)?;
-        let files = Target::Post(post.id);
-        crate::uploads::attach(conn, author, &input.attachments, files)?;
-        threads::record_post(conn, thread.id, post.id, false)?;
-        threads::set_tags(conn, thread.id, input.tags.as_slice())?;
-        let account_ids: Vec<i64> = links.accounts.iter().map(|a| a.id).collect();
-        let competitor_ids: Vec<i64> = links.competitors.iter().map(|c| c.id).collect();
-        threads::set_links(conn, thread.id, &account_ids, &competitor_ids)?;
-        let thread = threads::find(conn, thread.id)?.ok_or(AppError::NotFound)?;
-        crate::search::index::post(conn, post.id)?;
-        let links = links.links();
-        let files_out = new_files(conn, post.id, &input.attachments)?;
-        let data = EventData::ThreadCreated(events::ThreadCreated {
-            post: post_data(&thread, &category, &post, author, &mentions, files_out),
-            kind: thread.kind.clone(),
-            tags: input.tags.as_slice().to_vec(),
-            accounts: links.account_keys(),
-            competitors: links.competitor_keys(),
-        });
-        let mut topics = thread_topics(&category, thread.id);
-        topics.extend(links.topics());
-        topics.extend(input.tags.as_slice().iter().cloned().map(Topic::Tag));
-        topics.push(Topic::Post(post.id));
-        append(conn, data, &category, false, topics)?;
-        if let Some(cid) = &input.client_id {
+        let (thread, post) = make(conn)?;
+        if let Some(cid) = client_id {
             client_ids::done(conn, author.id, cid, thread.id)?;
         }
         Ok(((thread, post), true))
     })
+}
+
+/// Writes a new thread, its opening post, links, tags, files, index entry
+/// and event; the caller holds the write transaction.
+pub fn insert_thread(
+    conn: &mut DbConn,
+    author: &User,
+    input: &NewThread,
+) -> Result<(ThreadRow, PostRow), AppError> {
+    let category = readable_category(conn, author, &input.category)?;
+    if !authz::can_post_in(author, &category, None) {
+        return Err(AppError::Forbidden);
+    }
+    // Unknown links refuse the whole thread before anything is written.
+    let links = crate::crm::resolve(
+        conn,
+        &input.accounts,
+        &input.competitors,
+        input.links_by_name,
+    )?;
+    let (html, mentions) = render(conn, &input.body)?;
+    let thread = threads::insert(
+        conn,
+        &threads::NewThreadRow {
+            category_id: category.id,
+            author_id: author.id,
+            title: input.title.as_str(),
+            kind: input.kind.as_str(),
+        },
+    )?;
+    let post = posts::insert(conn, thread.id, None, author.id, input.body.as_str(), &html)?;
+    let files = Target::Post(post.id);
+    crate::uploads::attach(conn, author, &input.attachments, files)?;
+    threads::record_post(conn, thread.id, post.id, false)?;
+    threads::set_tags(conn, thread.id, input.tags.as_slice())?;
+    let account_ids: Vec<i64> = links.accounts.iter().map(|a| a.id).collect();
+    let competitor_ids: Vec<i64> = links.competitors.iter().map(|c| c.id).collect();
+    threads::set_links(conn, thread.id, &account_ids, &competitor_ids)?;
+    let thread = threads::find(conn, thread.id)?.ok_or(AppError::NotFound)?;
+    crate::search::index::post(conn, post.id)?;
+    let links = links.links();
+    let files_out = new_files(conn, post.id, &input.attachments)?;
+    let data = EventData::ThreadCreated(events::ThreadCreated {
+        post: post_data(&thread, &category, &post, author, &mentions, files_out),
+        kind: thread.kind.clone(),
+        tags: input.tags.as_slice().to_vec(),
+        accounts: links.account_keys(),
+        competitors: links.competitor_keys(),
+    });
+    let mut topics = thread_topics(&category, thread.id);
+    topics.extend(links.topics());
+    topics.extend(input.tags.as_slice().iter().cloned().map(Topic::Tag));
+    topics.push(Topic::Post(post.id));
+    append(conn, data, &category, false, topics)?;
+    Ok((thread, post))
 }
 
 /// Replies to `parent_id` (none: to the opening post).

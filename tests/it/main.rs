@@ -16,6 +16,7 @@ mod live;
 mod mail;
 mod markdown;
 mod openapi;
+mod reports;
 mod resilience;
 mod search;
 mod uploads;

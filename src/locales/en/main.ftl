@@ -412,3 +412,75 @@ upload-wait = Wait until every file is sent.
 upload-open-document = Open the document
 error-too-many-attachments = At most 10 files on one post.
 email-photo = Photo (sign in to see it)
+
+## Reports
+report-question = Question
+report-answer = Answer
+report-yes = Yes
+report-no = No
+error-report-form-title = Give the form a title of 1 to 80 characters.
+error-report-form-questions = A form has 1 to 30 questions.
+error-report-question-key = Question keys are lower-case letters, digits and _, starting with a letter, 40 at most.
+error-report-question-key-twice = Two questions have this key.
+error-report-question-label = Give the question a label of 1 to 120 characters.
+error-report-question-options = A choice needs 2 to 20 different options of 1 to 60 characters.
+error-report-question-no-options = Only choice questions have options.
+error-report-form-language = Translations are for en or fr.
+error-report-form-translation = A translated label is 1 to 120 characters (options 60).
+error-report-form-category = No such category.
+error-report-unknown-question = This form has no such question.
+error-report-required = This answer is required.
+error-report-check = Tick or untick (true or false).
+error-report-choice = Pick one of the options.
+error-report-choices = Pick among the options.
+error-report-number = Enter a number, like 1299 or 12.5.
+error-report-text = A few words: 200 characters at most.
+error-report-account = No such account (it may have been removed from the CRM).
+error-report-competitor = No such competitor.
+nav-report = Report
+capture-title = Report
+capture-lead = What did you see or hear? Pick a kind of report.
+capture-pick-kind = Kind of report
+capture-other = Something else (free post)
+capture-words = In a few words
+capture-words-hint = Optional: what you saw or heard.
+capture-title-field = Title
+capture-title-hint = Optional: made from your answers when empty.
+capture-send = Send
+capture-sending = Sending…
+capture-your-accounts = Your accounts
+capture-recent-accounts = Recent
+capture-find-account = Find an account
+capture-find-account-hint = Type part of a name; pick it below.
+capture-no-match = No account matches.
+capture-clear = Change
+capture-required = required
+capture-queued = { $n ->
+    [one] 1 report waiting to send
+   *[other] { $n } reports waiting to send
+}
+capture-failed = Not sent: { $reason }
+capture-fix = Fix it
+capture-discard = Discard
+capture-sent = Report sent.
+capture-saved-offline = No connection: the report is saved on this phone and will be sent when the network is back.
+capture-shared = Shared with Grapevine
+capture-back = Back to the kinds of report
+report-figures = Report figures
+report-figures-lead = What the field sent with this form.
+report-figures-period = Period
+report-figures-from = From
+report-figures-to = To
+report-figures-apply = Show
+report-figures-count = { $n ->
+    [one] 1 report
+   *[other] { $n } reports
+}
+report-figures-csv = Download CSV
+report-figures-min = Lowest
+report-figures-max = Highest
+report-figures-mean = Mean
+report-figures-answered = Answered
+report-figures-none = No answer in this period.
+report-figures-all = All
+report-forms = Report forms

@@ -412,3 +412,75 @@ upload-wait = Attendez que tous les fichiers soient envoyés.
 upload-open-document = Ouvrir le document
 error-too-many-attachments = Au plus 10 fichiers par message.
 email-photo = Photo (connectez-vous pour la voir)
+
+## Reports
+report-question = Question
+report-answer = Réponse
+report-yes = Oui
+report-no = Non
+error-report-form-title = Donnez au formulaire un titre de 1 à 80 caractères.
+error-report-form-questions = Un formulaire a de 1 à 30 questions.
+error-report-question-key = Les clés de question sont en minuscules, chiffres et _, commencent par une lettre, 40 au plus.
+error-report-question-key-twice = Deux questions ont cette clé.
+error-report-question-label = Donnez à la question un libellé de 1 à 120 caractères.
+error-report-question-options = Un choix demande de 2 à 20 options différentes de 1 à 60 caractères.
+error-report-question-no-options = Seules les questions à choix ont des options.
+error-report-form-language = Les traductions sont pour en ou fr.
+error-report-form-translation = Un libellé traduit fait de 1 à 120 caractères (options : 60).
+error-report-form-category = Cette catégorie n’existe pas.
+error-report-unknown-question = Ce formulaire n’a pas cette question.
+error-report-required = Cette réponse est obligatoire.
+error-report-check = Cochez ou décochez (true ou false).
+error-report-choice = Choisissez une des options.
+error-report-choices = Choisissez parmi les options.
+error-report-number = Saisissez un nombre, comme 1299 ou 12,5.
+error-report-text = Quelques mots : 200 caractères au plus.
+error-report-account = Ce compte n’existe pas (il a peut-être été retiré du CRM).
+error-report-competitor = Ce concurrent n’existe pas.
+nav-report = Signaler
+capture-title = Signaler
+capture-lead = Qu’avez-vous vu ou entendu ? Choisissez un type de remontée.
+capture-pick-kind = Type de remontée
+capture-other = Autre chose (message libre)
+capture-words = En quelques mots
+capture-words-hint = Facultatif : ce que vous avez vu ou entendu.
+capture-title-field = Titre
+capture-title-hint = Facultatif : fait à partir de vos réponses s’il est vide.
+capture-send = Envoyer
+capture-sending = Envoi…
+capture-your-accounts = Vos comptes
+capture-recent-accounts = Récents
+capture-find-account = Chercher un compte
+capture-find-account-hint = Tapez une partie du nom, puis choisissez-le ci-dessous.
+capture-no-match = Aucun compte ne correspond.
+capture-clear = Changer
+capture-required = obligatoire
+capture-queued = { $n ->
+    [one] 1 remontée en attente d’envoi
+   *[other] { $n } remontées en attente d’envoi
+}
+capture-failed = Non envoyée : { $reason }
+capture-fix = La corriger
+capture-discard = Abandonner
+capture-sent = Remontée envoyée.
+capture-saved-offline = Pas de réseau : la remontée est gardée sur ce téléphone et partira au retour du réseau.
+capture-shared = Partagé avec Grapevine
+capture-back = Retour aux types de remontée
+report-figures = Chiffres des remontées
+report-figures-lead = Ce que le terrain a envoyé avec ce formulaire.
+report-figures-period = Période
+report-figures-from = Du
+report-figures-to = Au
+report-figures-apply = Afficher
+report-figures-count = { $n ->
+    [one] 1 remontée
+   *[other] { $n } remontées
+}
+report-figures-csv = Télécharger le CSV
+report-figures-min = Minimum
+report-figures-max = Maximum
+report-figures-mean = Moyenne
+report-figures-answered = Répondu
+report-figures-none = Aucune réponse sur cette période.
+report-figures-all = Tous
+report-forms = Formulaires de remontée
