@@ -94,3 +94,90 @@ pub async fn serve_static(req: HttpRequest, path: web::Path<String>) -> HttpResp
         .insert_header((header::ETAG, etag))
         .body(file.data.into_owned())
 }
+
+/// The service worker's version: one hash over every static file, so a
+/// new release installs a new worker and drops the old caches.
+static WORKER_VERSION: LazyLock<String> = LazyLock::new(|| {
+    let mut names: Vec<&String> = VERSIONS.keys().collect();
+    names.sort();
+    let joined: String = names
+        .iter()
+        .map(|n| format!("{n}={};", VERSIONS[*n]))
+        .collect();
+    hex::encode(&<sha2::Sha256 as sha2::Digest>::digest(joined.as_bytes())[..6])
+});
+
+/// What the worker keeps for the capture pages.
+const WORKER_ASSETS: [&str; 5] = [
+    "app.css",
+    "app.js",
+    "outbox.js",
+    "capture.js",
+    "icon-192.png",
+];
+
+/// `GET /sw.js`: the service worker, scope `/`, public.
+pub async fn service_worker() -> HttpResponse {
+    let Some(file) = StaticFiles::get("sw.js") else {
+        return HttpResponse::NotFound().finish();
+    };
+    let assets: Vec<String> = WORKER_ASSETS.iter().map(|n| url(n)).collect();
+    let text = String::from_utf8_lossy(&file.data)
+        .replace("__VERSION__", &WORKER_VERSION)
+        .replace(
+            "__ASSETS__",
+            &serde_json::to_string(&assets).unwrap_or_default(),
+        )
+        .replace(
+            "__OUTBOX__",
+            &serde_json::to_string(&url("outbox.js")).unwrap_or_default(),
+        );
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header(("Service-Worker-Allowed", "/"))
+        .body(text)
+}
+
+/// `GET /manifest.webmanifest`: the installable app, with the share target
+/// that takes photos and PDFs from the phone's share sheet. Public.
+pub async fn manifest() -> HttpResponse {
+    let icon = |size: u32| {
+        serde_json::json!({
+            "src": url(&format!("icon-{size}.png")),
+            "sizes": format!("{size}x{size}"),
+            "type": "image/png",
+            "purpose": "any maskable",
+        })
+    };
+    let body = serde_json::json!({
+        "name": "Grapevine",
+        "short_name": "Grapevine",
+        "description": "Field intelligence: report what you see and hear in a few taps.",
+        "id": "/report",
+        "start_url": "/report",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f6f7f9",
+        "theme_color": "#5b2a86",
+        "icons": [icon(192), icon(512)],
+        "share_target": {
+            "action": "/report/share",
+            "method": "POST",
+            "enctype": "multipart/form-data",
+            "params": {
+                "title": "title",
+                "text": "text",
+                "url": "url",
+                "files": [{
+                    "name": "files",
+                    "accept": ["image/jpeg", "image/png", "image/webp", "image/gif", "image/*", "application/pdf", ".pdf"],
+                }],
+            },
+        },
+    });
+    HttpResponse::Ok()
+        .content_type("application/manifest+json")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .body(body.to_string())
+}

@@ -22,8 +22,9 @@ pub enum AppError {
     Invalid {
         code: &'static str,
         message: String,
-        /// Each broken field's own message, when known.
-        fields: std::collections::BTreeMap<String, String>,
+        /// Each broken field with the catalog key of what is wrong with it
+        /// (pages show it in the reader's language, the API in English).
+        fields: std::collections::BTreeMap<String, &'static str>,
     },
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
@@ -106,7 +107,10 @@ impl AppError {
                 code: self.code().to_string(),
                 message: self.to_string(),
                 fields: match self {
-                    AppError::Invalid { fields, .. } => fields.clone(),
+                    AppError::Invalid { fields, .. } => fields
+                        .iter()
+                        .map(|(f, key)| (f.clone(), crate::i18n::t("en", key)))
+                        .collect(),
                     _ => Default::default(),
                 },
             },

@@ -138,6 +138,8 @@ impl Application {
                         .default_service(web::to(api::health::method_not_allowed)),
                 )
                 .route("/static/{path:.*}", web::get().to(assets::serve_static))
+                .route("/sw.js", web::get().to(assets::service_worker))
+                .route("/manifest.webmanifest", web::get().to(assets::manifest))
                 .route("/files/{id}", web::get().to(api::uploads::file))
                 .route("/files/{id}/thumbnail", web::get().to(api::uploads::thumbnail))
                 .configure(api::routes)

@@ -13,6 +13,10 @@ pub struct Me {
     pub role: Role,
     /// Preferred language, when the user chose one.
     pub locale: Option<String>,
+    /// Signed in by the session cookie (a page's script, the phone's
+    /// outbox): the token its writes carry in `X-CSRF-Token`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
 }
 
 /// The caller.
@@ -20,13 +24,19 @@ pub struct Me {
     (status = 200, body = Me),
     (status = 401, description = "No or wrong credentials", body = crate::error::ErrorBody)
 ))]
-pub async fn me(CurrentUser(u): CurrentUser) -> Json<Me> {
+pub async fn me(req: actix_web::HttpRequest, CurrentUser(u): CurrentUser) -> Json<Me> {
+    use actix_session::SessionExt;
+    let by_session = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .is_none();
     Json(Me {
         id: u.id,
         email: u.email,
         name: u.name,
         role: u.role,
         locale: u.locale,
+        csrf_token: by_session.then(|| crate::auth::csrf::token(&req.get_session())),
     })
 }
 

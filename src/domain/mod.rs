@@ -92,7 +92,7 @@ impl FieldErrors {
         let fields = self
             .0
             .into_iter()
-            .map(|(f, e)| (f.into_owned(), e.to_string()))
+            .map(|(f, e)| (f.into_owned(), e.0))
             .collect();
         crate::error::AppError::Invalid {
             code: "invalid_input",

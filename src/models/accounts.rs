@@ -186,3 +186,36 @@ pub fn by_names(conn: &mut DbConn, names: &[String]) -> QueryResult<Vec<AccountR
         .select(AccountRow::as_select())
         .load(conn)
 }
+
+/// An account as a picker shows it: `(external id, name)`.
+pub type Pick = (String, String);
+
+/// A rep's accounts for the capture page: those they own (CRM
+/// `owner_email`), then others they reported on lately.
+pub fn for_capture(conn: &mut DbConn, user_id: i64) -> QueryResult<(Vec<Pick>, Vec<Pick>)> {
+    use crate::db::schema::{thread_accounts, threads};
+    let own: Vec<Pick> = accounts::table
+        .filter(accounts::owner_id.eq(user_id))
+        .order((accounts::name.asc(), accounts::id.asc()))
+        .limit(8)
+        .select((accounts::external_id, accounts::name))
+        .load(conn)?;
+    let lately: Vec<(String, String, NaiveDateTime)> = thread_accounts::table
+        .inner_join(threads::table)
+        .inner_join(accounts::table)
+        .filter(threads::author_id.eq(user_id))
+        .order(threads::created_at.desc())
+        .limit(40)
+        .select((accounts::external_id, accounts::name, threads::created_at))
+        .load(conn)?;
+    let mut recent: Vec<Pick> = Vec::new();
+    for (key, name, _) in lately {
+        if recent.len() < 5
+            && !own.iter().any(|(k, _)| *k == key)
+            && !recent.iter().any(|(k, _)| *k == key)
+        {
+            recent.push((key, name));
+        }
+    }
+    Ok((own, recent))
+}

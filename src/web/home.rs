@@ -13,7 +13,8 @@ pub async fn home(page: Page) -> Result<HttpResponse, AppError> {
     let Some(user) = page.user.clone() else {
         return Ok(redirect("/login"));
     };
-    let latest = db::run(&page.state.pool, move |c| {
+    let lang = page.lang;
+    let (latest, kinds) = db::run(&page.state.pool, move |c| {
         let readable = categories::readable_by(c, user.role)?;
         let filter = ThreadFilter {
             category_ids: readable.iter().map(|c| c.id).collect(),
@@ -23,10 +24,14 @@ pub async fn home(page: Page) -> Result<HttpResponse, AppError> {
             per_page: 10,
             ..Default::default()
         };
-        Ok(threads::list(c, &filter)?.0)
+        Ok((
+            threads::list(c, &filter)?.0,
+            super::reports::home_kinds(c, lang)?,
+        ))
     })
     .await?;
     let mut ctx = tera::Context::new();
     ctx.insert("threads", &latest);
+    ctx.insert("kinds", &kinds);
     page.render("home.html", ctx)
 }

@@ -10,6 +10,7 @@ mod ideas;
 mod live;
 mod notifications;
 mod page;
+mod reports;
 mod search;
 mod session;
 mod settings;
@@ -107,6 +108,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/roadmap", web::get().to(ideas::roadmap))
             .route("/live", web::get().to(live::page))
             .route("/notifications", web::get().to(notifications::page))
+            .route("/report", web::get().to(reports::capture))
+            .route("/report/share", web::post().to(reports::share))
+            .route("/report/{key}", web::get().to(reports::grid))
+            .route("/report/{key}", web::post().to(reports::file))
+            .route("/reports", web::get().to(reports::figures_index))
+            .route("/reports/{key}", web::get().to(reports::figures_page))
             .route("/t/{id}/links", web::get().to(crm::links_form))
             .route("/t/{id}/links", web::post().to(crm::save_links))
             .default_service(web::to(errors::not_found_page)),

@@ -63,6 +63,11 @@ impl PageView {
             .as_ref()
             .is_some_and(|u| authz::allows(u, Action::ManageUsers));
         ctx.insert("can_manage_users", &is_admin);
+        let figures = self
+            .user
+            .as_ref()
+            .is_some_and(|u| authz::allows(u, Action::ReportFigures));
+        ctx.insert("can_see_figures", &figures);
         ctx
     }
 }

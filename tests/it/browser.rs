@@ -11,6 +11,8 @@ use crate::helpers::*;
 
 pub struct Browser {
     pub client: Client,
+    /// chromedriver's port, for its own commands (network conditions).
+    port: u16,
     driver: Child,
     _profile: tempfile::TempDir,
 }
@@ -80,9 +82,34 @@ impl Browser {
         };
         Browser {
             client,
+            port,
             driver,
             _profile: profile,
         }
+    }
+
+    /// Switches the page's network off or on (Chromium's network
+    /// conditions, as DevTools' "Offline").
+    pub async fn set_offline(&self, offline: bool) {
+        let session = self.client.session_id().await.unwrap().expect("a session");
+        let url = format!(
+            "http://127.0.0.1:{}/session/{session}/chromium/network_conditions",
+            self.port
+        );
+        let body = serde_json::json!({"network_conditions": {
+            "offline": offline, "latency": 0, "download_throughput": -1, "upload_throughput": -1
+        }});
+        let res = reqwest::Client::new()
+            .post(url)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status().is_success(),
+            "network conditions: {}",
+            res.text().await.unwrap()
+        );
     }
 
     /// The element's text; empty while it is missing or being replaced (a

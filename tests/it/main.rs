@@ -5,6 +5,7 @@
 #[macro_use]
 mod helpers;
 mod browser;
+mod capture;
 mod cli;
 mod client_ids;
 mod crm;

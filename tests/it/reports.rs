@@ -13,6 +13,7 @@ db_test!(
     wrong_answers_are_one_422_and_write_nothing,
     figures_and_csv_match_what_was_filed,
     a_replayed_report_is_filed_once_per_user,
+    pages_file_a_report_and_show_figures_to_marketing_only,
 );
 
 fn every_type() -> Value {
@@ -419,4 +420,108 @@ async fn a_replayed_report_is_filed_once_per_user(db: Db) {
     assert_ne!(theirs["id"], first["id"]);
     let (_, f) = mkt.get("/report-forms/shop-visit/answers").await;
     assert_eq!(f["count"], 2, "{f}");
+}
+
+async fn pages_file_a_report_and_show_figures_to_marketing_only(db: Db) {
+    let app = spawn_app(db).await;
+    let mkt_api = setup(&app).await;
+    let (rep, _) = app.signed_in("rep@example.com", Role::Rep).await;
+    let (mkt, _) = app.signed_in("boss@example.com", Role::Marketer).await;
+    // The kinds of report, then the grid.
+    let (status, html) = app.get_html(&rep, "/report").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("href=\"/report/competitor-price\"") && html.contains("Shop visit"),
+        "{html}"
+    );
+    let (status, html) = app.get_html(&rep, "/report/shop-visit").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("name=\"a.shelf\"") && html.contains("value=\"Middle\""));
+    assert!(html.contains("Acme Corp") || html.contains("data-account-search"));
+    // Without JavaScript: each error beside its question, answers kept.
+    let res = app
+        .post_form(
+            &rep,
+            "/report/shop-visit",
+            "/report/shop-visit",
+            &[
+                ("a.shelf", "Top"),
+                ("a.price", "cheap"),
+                ("a.channels", "Web"),
+                ("a.channels", "Phone"),
+                ("a.account", "ACME-1"),
+                ("body", "Kept words"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    let error = texts(&html, "#err-price");
+    assert_eq!(error, ["Enter a number, like 1299 or 12.5."], "{html}");
+    assert!(texts(&html, "#err-shelf").iter().all(|t| t.is_empty()));
+    assert!(html.contains("Kept words"));
+    assert!(
+        html.contains("value=\"Phone\" checked"),
+        "the picked channels stay picked"
+    );
+    assert_eq!(thread_count(&mkt_api).await, 0);
+    let res = app
+        .post_form(
+            &rep,
+            "/report/shop-visit",
+            "/report/shop-visit",
+            &[
+                ("a.shelf", "Top"),
+                ("a.price", "7"),
+                ("a.promo", "true"),
+                ("a.account", "ACME-1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with("/t/"), "{to}");
+    let (_, page) = app.get_html(&rep, &to).await;
+    assert!(page.contains("<table>") && page.contains("Acme Corp"));
+    // The figures page is for marketing.
+    let (status, _) = app.get_html(&rep, "/reports/shop-visit").await;
+    assert_eq!(status, 403);
+    let (status, html) = app.get_html(&mkt, "/reports/shop-visit").await;
+    assert_eq!(status, 200);
+    assert_eq!(texts(&html, "#figures-count"), ["1 report"]);
+    assert!(html.contains("<svg class=\"bars\""));
+    assert!(html.contains("format=csv"));
+    // The share target keeps a shared photo as the rep's own upload.
+    let photo = crate::uploads::corpus("orientation/portrait_6.jpg");
+    let form = reqwest::multipart::Form::new()
+        .text("text", "From the fair")
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(photo)
+                .file_name("b.jpg")
+                .mime_str("image/jpeg")
+                .unwrap(),
+        );
+    let res = rep
+        .post(app.url("/report/share"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        to.starts_with("/report?files=") && to.contains("From+the+fair"),
+        "{to}"
+    );
+    let id = to
+        .trim_start_matches("/report?files=")
+        .split('&')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, _) = app.get_html(&rep, &format!("/files/{id}")).await;
+    assert_eq!(status, 200);
+    let (status, _) = app.get_html(&mkt, &format!("/files/{id}")).await;
+    assert_eq!(status, 404, "an unattached share is its sharer's alone");
 }
