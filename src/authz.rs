@@ -22,13 +22,17 @@ pub enum Action {
     ManageCrm,
     /// Define report forms and read what was answered with them.
     ReportFigures,
+    /// Mark a post useful to marketing; read everyone's contribution figures.
+    MarkUseful,
 }
 
 /// The lowest role allowed to perform the action.
 fn minimum_role(action: Action) -> Role {
     match action {
         Action::ManageUsers | Action::ReadAuditLog | Action::ManageCategories => Role::Admin,
-        Action::Moderate | Action::ManageCrm | Action::ReportFigures => Role::Marketer,
+        Action::Moderate | Action::ManageCrm | Action::ReportFigures | Action::MarkUseful => {
+            Role::Marketer
+        }
     }
 }
 

@@ -101,6 +101,9 @@ pub enum UserCommand {
         role: String,
         #[arg(long)]
         password: Option<String>,
+        /// The user's team, for the contribution figures.
+        #[arg(long)]
+        team: Option<String>,
     },
 }
 
@@ -139,8 +142,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     name,
                     role,
                     password,
+                    team,
                 },
         } => {
+            let team = crate::domain::crm::short_text(team.as_deref())
+                .map_err(|e| anyhow::anyhow!("--team: {e}"))?;
             let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
             let name = PersonName::parse(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
             let role = Role::parse(&role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
@@ -159,6 +165,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let user =
                 users::create(&mut conn, &new, &password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            if team.is_some() {
+                users::set_team(&mut conn, user.id, team.as_deref())?;
+            }
             println!("created {} <{}> as {}", user.name, user.email, user.role);
             Ok(())
         }

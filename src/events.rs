@@ -87,6 +87,22 @@ pub struct PostDeleted {
     pub title: String,
 }
 
+/// A post marked useful to marketing (or the mark taken back: `useful`
+/// is the count after the change).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostUseful {
+    pub thread_id: i64,
+    pub post_id: i64,
+    pub title: String,
+    pub url: String,
+    /// The post's author, who hears of it.
+    pub author_id: i64,
+    pub by: Person,
+    pub useful: i64,
+    /// `false`: a mark taken back.
+    pub marked: bool,
+}
+
 /// A thread pinned, locked, hidden or moved, or one post hidden (`post_id`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ThreadModerated {
@@ -191,6 +207,8 @@ pub enum EventData {
     PostEdited(PostEdited),
     #[serde(rename = "post.deleted")]
     PostDeleted(PostDeleted),
+    #[serde(rename = "post.useful")]
+    PostUseful(PostUseful),
     #[serde(rename = "thread.moderated")]
     ThreadModerated(ThreadModerated),
     #[serde(rename = "links.changed")]
@@ -217,6 +235,7 @@ impl EventData {
             EventData::PostCreated(_) => "post.created",
             EventData::PostEdited(_) => "post.edited",
             EventData::PostDeleted(_) => "post.deleted",
+            EventData::PostUseful(_) => "post.useful",
             EventData::ThreadModerated(_) => "thread.moderated",
             EventData::LinksChanged(_) => "links.changed",
             EventData::IdeaCreated(_) => "idea.created",
@@ -254,6 +273,7 @@ impl EventData {
             EventData::PostEdited(e) => Some(&e.editor),
             EventData::ThreadModerated(e) => Some(&e.moderator),
             EventData::LinksChanged(e) => Some(&e.by),
+            EventData::PostUseful(e) => Some(&e.by),
             EventData::IdeaCreated(e) => e.author.as_ref(),
             EventData::IdeaStatusChanged(e) => Some(&e.by),
             EventData::IdeaMerged(e) => Some(&e.by),
@@ -267,6 +287,7 @@ impl EventData {
             EventData::PostCreated(e) => Some(&e.post.title),
             EventData::PostEdited(e) => Some(&e.post.title),
             EventData::PostDeleted(e) => Some(&e.title),
+            EventData::PostUseful(e) => Some(&e.title),
             EventData::ThreadModerated(e) => e.title.as_deref(),
             EventData::LinksChanged(e) => Some(&e.title),
             EventData::IdeaCreated(e) => Some(&e.title),
@@ -284,6 +305,7 @@ impl EventData {
             EventData::PostCreated(e) => Some(e.post.url.clone()),
             EventData::PostEdited(e) => Some(e.post.url.clone()),
             EventData::PostDeleted(e) => Some(format!("/t/{}", e.thread_id)),
+            EventData::PostUseful(e) => Some(e.url.clone()),
             EventData::ThreadModerated(e) => Some(format!("/t/{}", e.thread_id)),
             EventData::LinksChanged(e) => Some(e.url.clone()),
             EventData::IdeaCreated(e) => Some(e.url.clone()),
@@ -299,6 +321,7 @@ impl EventData {
     pub fn thread_id(&self) -> Option<i64> {
         match self {
             EventData::PostDeleted(e) => Some(e.thread_id),
+            EventData::PostUseful(e) => Some(e.thread_id),
             EventData::ThreadModerated(e) => Some(e.thread_id),
             EventData::LinksChanged(e) => Some(e.thread_id),
             other => other.post().map(|p| p.thread_id),

@@ -37,7 +37,7 @@ pub const STATUSES: [&str; 6] = [
 /// after a week and a quarter after two.
 pub const TRENDING_HALF_LIFE_DAYS: f64 = 7.0;
 
-const SYSTEM_EMAIL: &str = "system@grapevine.invalid";
+pub const SYSTEM_EMAIL: &str = "system@grapevine.invalid";
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = ideas)]

@@ -30,6 +30,7 @@ pub mod cli;
 pub mod client_addr;
 pub mod client_ids;
 pub mod config;
+pub mod contributions;
 pub mod crm;
 pub mod db;
 pub mod digest;

@@ -57,6 +57,7 @@ pub fn recipients(conn: &mut DbConn, e: &Event) -> QueryResult<BTreeMap<i64, &'s
                 }
             }
         }
+        EventData::PostUseful(m) if m.marked => add(m.author_id, "useful"),
         EventData::IdeaStatusChanged(events::IdeaStatusChanged { idea_id: idea, .. })
         | EventData::IdeaMerged(events::IdeaMerged { idea_id: idea, .. }) => {
             let idea = *idea;
@@ -181,7 +182,7 @@ pub fn process(conn: &mut DbConn, limit: i64, mail: Option<Composer>) -> QueryRe
 /// The settings flag and unsubscribe kind of each reason.
 fn wants(settings: &DigestSettings, reason: &str) -> Option<&'static str> {
     match reason {
-        "reply" if settings.email_replies => Some("replies"),
+        "reply" | "useful" if settings.email_replies => Some("replies"),
         "mention" if settings.email_mentions => Some("mentions"),
         "idea" if settings.email_ideas => Some("ideas"),
         "follow" if settings.email_follows => Some("follows"),

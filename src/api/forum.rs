@@ -501,7 +501,13 @@ pub async fn get_thread(
 ) -> Result<Json<ThreadDetail>, AppError> {
     let id = id.into_inner();
     Ok(Json(
-        db::run(&state.pool, move |c| thread_detail(c, &user, id)).await?,
+        db::run(&state.pool, move |c| {
+            let detail = thread_detail(c, &user, id)?;
+            // Read through the API counts as read (marketing's "read by").
+            threads::mark_read_if_behind(c, user.id, id)?;
+            Ok(detail)
+        })
+        .await?,
     ))
 }
 

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1` (see the contract). Every endpoint carries a
 //! `utoipa::path` so `/api/v1/openapi.json` lists it by construction.
 
+pub mod contributions;
 pub mod crm;
 pub mod forum;
 pub mod health;
@@ -30,6 +31,7 @@ use crate::error::{AppError, ErrorBody, ErrorDetail};
         ideas::create, ideas::list, ideas::get, ideas::vote, ideas::unvote, ideas::set_status,
         ideas::merge, ideas::similar, crate::live::socket::live, search::search,
         uploads::create, reports::list, reports::put, reports::answers,
+        contributions::put_useful, contributions::delete_useful, contributions::impact, contributions::contributors,
     ),
     components(schemas(ErrorBody, ErrorDetail, me::Me, crate::domain::Role, crate::search::Results, crate::search::find::Hit, crate::search::find::HitAuthor, crate::search::DocKind)),
     modifiers(&BearerAuth, &CommonResponses),
@@ -194,6 +196,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(
                         "/me/notifications/read",
                         web::post().to(me::notifications_read),
+                    )
+                    .route("/me/impact", web::get().to(contributions::impact))
+                    .route(
+                        "/stats/contributors",
+                        web::get().to(contributions::contributors),
+                    )
+                    .route(
+                        "/posts/{id}/useful",
+                        web::put().to(contributions::put_useful),
+                    )
+                    .route(
+                        "/posts/{id}/useful",
+                        web::delete().to(contributions::delete_useful),
                     )
                     .route("/me/digest", web::get().to(me::get_digest))
                     .route("/me/digest", web::put().to(me::put_digest))

@@ -11,6 +11,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        team -> Nullable<Text>,
     }
 }
 
@@ -418,7 +419,18 @@ diesel::table! {
 diesel::joinable!(reports -> threads (thread_id));
 diesel::joinable!(reports -> users (author_id));
 
+diesel::table! {
+    post_marks (post_id, marker_id) {
+        post_id -> BigInt,
+        marker_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(post_marks -> posts (post_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    post_marks,
     report_forms,
     reports,
     client_ids,

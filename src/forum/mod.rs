@@ -750,3 +750,60 @@ pub fn moderate_post(
         Ok(())
     })
 }
+
+/// Marks a post useful to marketing (`useful`), or takes the mark back:
+/// marketers and admins only, never on their own post, once per marker.
+/// The author hears of a new mark (`post.useful`). Returns the count.
+pub fn mark_useful(
+    conn: &mut DbConn,
+    marker: &User,
+    post_id: i64,
+    useful: bool,
+) -> Result<i64, AppError> {
+    use crate::db::schema::post_marks;
+    authz::require(marker, Action::MarkUseful)?;
+    crate::db::write_tx(conn, |conn| {
+        let (post, thread, category) = visible_post(conn, marker, post_id)?;
+        if post.deleted {
+            return Err(AppError::NotFound);
+        }
+        if post.author_id == marker.id {
+            return Err(AppError::invalid(
+                "own_post",
+                "a post is marked useful by others, not by its author",
+            ));
+        }
+        let changed = if useful {
+            let values = (
+                post_marks::post_id.eq(post.id),
+                post_marks::marker_id.eq(marker.id),
+                post_marks::created_at.eq(crate::db::now()),
+            );
+            crate::on_each_backend!(&mut *conn, |c| diesel::insert_into(post_marks::table)
+                .values(values)
+                .on_conflict_do_nothing()
+                .execute(c))?
+        } else {
+            diesel::delete(post_marks::table.find((post.id, marker.id))).execute(conn)?
+        };
+        let count: i64 = post_marks::table
+            .filter(post_marks::post_id.eq(post.id))
+            .count()
+            .get_result(conn)?;
+        if changed > 0 {
+            let data = EventData::PostUseful(events::PostUseful {
+                thread_id: thread.id,
+                post_id: post.id,
+                title: thread.title.clone(),
+                url: format!("/t/{}#p{}", thread.id, post.id),
+                author_id: post.author_id,
+                by: marker.into(),
+                useful: count,
+                marked: useful,
+            });
+            let topics = post_topics(conn, &category, thread.id, post.id)?;
+            append(conn, data, &category, thread.hidden || post.hidden, topics)?;
+        }
+        Ok(count)
+    })
+}

@@ -269,6 +269,25 @@ pub fn last_read(conn: &mut DbConn, user_id: i64, ids: &[i64]) -> QueryResult<Ha
     Ok(rows.into_iter().collect())
 }
 
+/// Marks the thread read up to its last post, unless it already is.
+pub fn mark_read_if_behind(conn: &mut DbConn, user_id: i64, thread_id: i64) -> QueryResult<()> {
+    let last: Option<i64> = threads::table
+        .find(thread_id)
+        .select(threads::last_post_id)
+        .first(conn)
+        .optional()?;
+    let Some(last) = last else { return Ok(()) };
+    let read: Option<i64> = thread_reads::table
+        .find((user_id, thread_id))
+        .select(thread_reads::last_read_post_id)
+        .first(conn)
+        .optional()?;
+    if read.is_none_or(|r| r < last) {
+        mark_read(conn, user_id, thread_id, last)?;
+    }
+    Ok(())
+}
+
 pub fn mark_read(conn: &mut DbConn, user_id: i64, thread_id: i64, post_id: i64) -> QueryResult<()> {
     let values = (
         thread_reads::user_id.eq(user_id),

@@ -105,7 +105,7 @@ pub fn create_with_hash(conn: &mut DbConn, new: &NewUser, hash: &str) -> Result<
             format!("a user with email {} already exists", new.email),
         ));
     }
-    let row: UserRow = diesel::insert_into(users::table)
+    diesel::insert_into(users::table)
         .values(NewUserRow {
             email: new.email.as_str(),
             name: new.name.as_str(),
@@ -116,7 +116,11 @@ pub fn create_with_hash(conn: &mut DbConn, new: &NewUser, hash: &str) -> Result<
             created_at: t,
             updated_at: t,
         })
-        .get_result(conn)?;
+        .execute(conn)?;
+    let row: UserRow = users::table
+        .filter(users::email.eq(new.email.as_str()))
+        .select(UserRow::as_select())
+        .first(conn)?;
     Ok(row.into())
 }
 
@@ -204,4 +208,12 @@ fn ensure_another_admin(conn: &mut DbConn, except: i64) -> Result<(), AppError> 
         ));
     }
     Ok(())
+}
+
+/// Sets (or clears) a user's team.
+pub fn set_team(conn: &mut DbConn, id: i64, team: Option<&str>) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((users::team.eq(team), users::updated_at.eq(now())))
+        .execute(conn)
+        .map(|_| ())
 }

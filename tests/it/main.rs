@@ -8,6 +8,7 @@ mod browser;
 mod capture;
 mod cli;
 mod client_ids;
+mod contributions;
 mod crm;
 mod events;
 mod forum;

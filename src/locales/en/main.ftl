@@ -484,3 +484,7 @@ report-figures-answered = Answered
 report-figures-none = No answer in this period.
 report-figures-all = All
 report-forms = Report forms
+
+## Recognition
+notify-useful = Marked useful by marketing
+email-subject-useful = { $name } marked your post in “{ $title }” useful

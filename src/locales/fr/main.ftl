@@ -484,3 +484,7 @@ report-figures-answered = Répondu
 report-figures-none = Aucune réponse sur cette période.
 report-figures-all = Tous
 report-forms = Formulaires de remontée
+
+## Recognition
+notify-useful = Jugé utile par le marketing
+email-subject-useful = { $name } a jugé utile votre message dans « { $title } »

@@ -1,0 +1,388 @@
+//! Who contributed what over a period: the figures of `GET /me/impact` and
+//! `GET /stats/contributors`, counted in SQL from the records the forum
+//! shows (grouped per user, so memory grows with users, not with posts).
+//! Hidden and deleted content does not count; neither do votes on one's
+//! own idea. A period's figures only read records dated in it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use diesel::dsl::{count_star, exists, not, sql};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::schema::{
+    idea_status_changes, idea_votes, ideas, post_marks, posts, reports, thread_reads, threads,
+    users,
+};
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::time::Days;
+
+/// The roles whose reading and replying count as marketing's.
+const MARKETING: [&str; 2] = ["marketer", "admin"];
+/// Idea statuses that count as adopted.
+const ADOPTED: [&str; 3] = ["planned", "in_progress", "done"];
+
+/// One user's figures over a period.
+#[derive(Serialize, ToSchema, Debug, Default, Clone, PartialEq, Eq)]
+pub struct Counts {
+    pub threads: i64,
+    pub replies: i64,
+    pub reports: i64,
+    pub ideas: i64,
+    pub votes: i64,
+    pub useful_marks: i64,
+    pub read_by_marketing: i64,
+    pub marketing_replies: i64,
+    pub ideas_adopted: i64,
+    pub days_active: i64,
+}
+
+impl Counts {
+    fn add(&mut self, o: &Counts) {
+        self.threads += o.threads;
+        self.replies += o.replies;
+        self.reports += o.reports;
+        self.ideas += o.ideas;
+        self.votes += o.votes;
+        self.useful_marks += o.useful_marks;
+        self.read_by_marketing += o.read_by_marketing;
+        self.marketing_replies += o.marketing_replies;
+        self.ideas_adopted += o.ideas_adopted;
+        self.days_active += o.days_active;
+    }
+}
+
+/// Whose figures: everyone's, or one user's.
+#[derive(Clone, Copy)]
+pub enum Whom {
+    Everyone,
+    Only(i64),
+}
+
+impl Whom {
+    /// An id range, so every query keeps one type whoever is asked for.
+    fn range(self) -> (i64, i64) {
+        match self {
+            Whom::Everyone => (i64::MIN, i64::MAX),
+            Whom::Only(id) => (id, id),
+        }
+    }
+}
+
+type PerUser = HashMap<i64, i64>;
+
+/// The figures per user id (only users with something to count).
+pub fn counts(conn: &mut DbConn, days: Days, whom: Whom) -> Result<HashMap<i64, Counts>, AppError> {
+    let (lo, hi) = whom.range();
+    let (start, end) = (days.start(), days.end());
+    // A thread counts while it and its opening post are shown.
+    let opening = diesel::alias!(posts as opening);
+    let shown_threads = threads::hidden.eq(false).and(not(exists(
+        opening
+            .filter(opening.field(posts::thread_id).eq(threads::id))
+            .filter(opening.field(posts::parent_id).is_null())
+            .filter(
+                opening
+                    .field(posts::deleted)
+                    .eq(true)
+                    .or(opening.field(posts::hidden).eq(true)),
+            ),
+    )));
+
+    let all_threads: Vec<(i64, i64)> = threads::table
+        .filter(threads::author_id.between(lo, hi))
+        .filter(
+            threads::created_at
+                .ge(start)
+                .and(threads::created_at.lt(end)),
+        )
+        .filter(shown_threads)
+        .group_by(threads::author_id)
+        .select((threads::author_id, count_star()))
+        .load(conn)?;
+    let report_threads: Vec<(i64, i64)> = threads::table
+        .inner_join(reports::table)
+        .filter(threads::author_id.between(lo, hi))
+        .filter(
+            threads::created_at
+                .ge(start)
+                .and(threads::created_at.lt(end)),
+        )
+        .filter(shown_threads)
+        .group_by(threads::author_id)
+        .select((threads::author_id, count_star()))
+        .load(conn)?;
+    let replies: Vec<(i64, i64)> = posts::table
+        .inner_join(threads::table)
+        .filter(posts::author_id.between(lo, hi))
+        .filter(posts::parent_id.is_not_null())
+        .filter(posts::deleted.eq(false).and(posts::hidden.eq(false)))
+        .filter(posts::created_at.ge(start).and(posts::created_at.lt(end)))
+        .filter(shown_threads)
+        .group_by(posts::author_id)
+        .select((posts::author_id, count_star()))
+        .load(conn)?;
+    let idea_rows: Vec<(i64, i64)> = ideas::table
+        .filter(ideas::author_id.between(lo, hi))
+        .filter(ideas::created_at.ge(start).and(ideas::created_at.lt(end)))
+        .group_by(ideas::author_id)
+        .select((ideas::author_id, count_star()))
+        .load(conn)?;
+    let votes: Vec<(i64, i64)> = idea_votes::table
+        .inner_join(ideas::table.on(ideas::id.eq(idea_votes::idea_id)))
+        .filter(idea_votes::user_id.between(lo, hi))
+        .filter(ideas::author_id.ne(idea_votes::user_id))
+        .filter(
+            idea_votes::created_at
+                .ge(start)
+                .and(idea_votes::created_at.lt(end)),
+        )
+        .group_by(idea_votes::user_id)
+        .select((idea_votes::user_id, count_star()))
+        .load(conn)?;
+    let marks: Vec<(i64, i64)> = post_marks::table
+        .inner_join(posts::table.inner_join(threads::table))
+        .filter(posts::author_id.between(lo, hi))
+        .filter(posts::deleted.eq(false).and(posts::hidden.eq(false)))
+        .filter(
+            post_marks::created_at
+                .ge(start)
+                .and(post_marks::created_at.lt(end)),
+        )
+        .filter(shown_threads)
+        .group_by(posts::author_id)
+        .select((posts::author_id, count_star()))
+        .load(conn)?;
+    let read: Vec<(i64, i64)> = thread_reads::table
+        .inner_join(threads::table.on(threads::id.eq(thread_reads::thread_id)))
+        .inner_join(users::table.on(users::id.eq(thread_reads::user_id)))
+        .filter(threads::author_id.between(lo, hi))
+        .filter(users::role.eq_any(MARKETING))
+        .filter(users::id.ne(threads::author_id))
+        .filter(
+            threads::created_at
+                .ge(start)
+                .and(threads::created_at.lt(end)),
+        )
+        .filter(shown_threads)
+        .group_by(threads::author_id)
+        .select((threads::author_id, count_star()))
+        .load(conn)?;
+    let marketing_replies: Vec<(i64, i64)> = posts::table
+        .inner_join(threads::table)
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(threads::author_id.between(lo, hi))
+        .filter(users::role.eq_any(MARKETING))
+        .filter(posts::author_id.ne(threads::author_id))
+        .filter(posts::parent_id.is_not_null())
+        .filter(posts::deleted.eq(false).and(posts::hidden.eq(false)))
+        .filter(posts::created_at.ge(start).and(posts::created_at.lt(end)))
+        .filter(shown_threads)
+        .group_by(threads::author_id)
+        .select((threads::author_id, count_star()))
+        .load(conn)?;
+    // Distinct ideas per author whose status reached an adopted one in the
+    // period: the pairs are few (one per idea), counted here.
+    let adopted: Vec<(i64, i64)> = idea_status_changes::table
+        .inner_join(ideas::table.on(ideas::id.eq(idea_status_changes::idea_id)))
+        .filter(ideas::author_id.between(lo, hi))
+        .filter(idea_status_changes::status.eq_any(ADOPTED))
+        .filter(
+            idea_status_changes::created_at
+                .ge(start)
+                .and(idea_status_changes::created_at.lt(end)),
+        )
+        .select((ideas::author_id, ideas::id))
+        .distinct()
+        .load(conn)?;
+    let mut adopted_per: PerUser = HashMap::new();
+    for (author, _) in adopted {
+        *adopted_per.entry(author).or_default() += 1;
+    }
+    // Days with a post, an idea or a vote: (user, day) pairs, at most users
+    // × days in the period.
+    let day = |col: &str| sql::<diesel::sql_types::Date>(&format!("date({col})"));
+    let mut active: HashSet<(i64, NaiveDate)> = HashSet::new();
+    let post_days: Vec<(i64, NaiveDate)> = posts::table
+        .inner_join(threads::table)
+        .filter(posts::author_id.between(lo, hi))
+        .filter(posts::deleted.eq(false).and(posts::hidden.eq(false)))
+        .filter(shown_threads)
+        .filter(posts::created_at.ge(start).and(posts::created_at.lt(end)))
+        .select((posts::author_id, day("posts.created_at")))
+        .distinct()
+        .load(conn)?;
+    active.extend(post_days);
+    let idea_days: Vec<(i64, NaiveDate)> = ideas::table
+        .filter(ideas::author_id.between(lo, hi))
+        .filter(ideas::created_at.ge(start).and(ideas::created_at.lt(end)))
+        .select((ideas::author_id, day("ideas.created_at")))
+        .distinct()
+        .load(conn)?;
+    active.extend(idea_days);
+    let vote_days: Vec<(i64, NaiveDate)> = idea_votes::table
+        .filter(idea_votes::user_id.between(lo, hi))
+        .filter(
+            idea_votes::created_at
+                .ge(start)
+                .and(idea_votes::created_at.lt(end)),
+        )
+        .select((idea_votes::user_id, day("idea_votes.created_at")))
+        .distinct()
+        .load(conn)?;
+    active.extend(vote_days);
+
+    let mut out: HashMap<i64, Counts> = HashMap::new();
+    let mut put = |rows: Vec<(i64, i64)>, f: fn(&mut Counts, i64)| {
+        for (user, n) in rows {
+            f(out.entry(user).or_default(), n);
+        }
+    };
+    put(all_threads, |c, n| c.threads += n);
+    put(report_threads, |c, n| {
+        c.reports += n;
+        c.threads -= n;
+    });
+    put(replies, |c, n| c.replies = n);
+    put(idea_rows, |c, n| c.ideas = n);
+    put(votes, |c, n| c.votes = n);
+    put(marks, |c, n| c.useful_marks = n);
+    put(read, |c, n| c.read_by_marketing = n);
+    put(marketing_replies, |c, n| c.marketing_replies = n);
+    put(adopted_per.into_iter().collect(), |c, n| {
+        c.ideas_adopted = n
+    });
+    let mut days_per: PerUser = HashMap::new();
+    for (user, _) in active {
+        *days_per.entry(user).or_default() += 1;
+    }
+    put(days_per.into_iter().collect(), |c, n| c.days_active = n);
+    Ok(out)
+}
+
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+/// One user's line of the contributors table.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct Contributor {
+    pub user: Person,
+    pub team: Option<String>,
+    pub threads: i64,
+    pub replies: i64,
+    pub reports: i64,
+    pub ideas: i64,
+    pub votes: i64,
+    pub useful_marks: i64,
+    pub read_by_marketing: i64,
+    pub ideas_adopted: i64,
+    pub days_active: i64,
+}
+
+/// A team's totals.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct Team {
+    /// `null`: users without a team.
+    pub team: Option<String>,
+    pub users: i64,
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+#[derive(Serialize, ToSchema, Debug)]
+pub struct Contributors {
+    pub from: String,
+    pub to: String,
+    pub items: Vec<Contributor>,
+    pub teams: Vec<Team>,
+}
+
+/// Every person's figures (the system account aside), by name, with the
+/// teams' totals.
+pub fn contributors(conn: &mut DbConn, days: Days) -> Result<Contributors, AppError> {
+    let per = counts(conn, days, Whom::Everyone)?;
+    let people: Vec<(i64, String, String, Option<String>)> = users::table
+        .filter(users::email.ne(crate::ideas::SYSTEM_EMAIL))
+        .order((users::name, users::id))
+        .select((users::id, users::name, users::email, users::team))
+        .load(conn)?;
+    let mut teams: BTreeMap<Option<String>, Team> = BTreeMap::new();
+    let items = people
+        .into_iter()
+        .map(|(id, name, email, team)| {
+            let c = per.get(&id).cloned().unwrap_or_default();
+            let t = teams.entry(team.clone()).or_insert_with(|| Team {
+                team: team.clone(),
+                users: 0,
+                counts: Counts::default(),
+            });
+            t.users += 1;
+            t.counts.add(&c);
+            Contributor {
+                user: Person { id, name, email },
+                team,
+                threads: c.threads,
+                replies: c.replies,
+                reports: c.reports,
+                ideas: c.ideas,
+                votes: c.votes,
+                useful_marks: c.useful_marks,
+                read_by_marketing: c.read_by_marketing,
+                ideas_adopted: c.ideas_adopted,
+                days_active: c.days_active,
+            }
+        })
+        .collect();
+    Ok(Contributors {
+        from: days.from.to_string(),
+        to: days.to.to_string(),
+        items,
+        teams: teams.into_values().collect(),
+    })
+}
+
+/// The contract's CSV: a header of the JSON names, one row a user.
+pub fn contributors_csv(c: &Contributors) -> Result<String, AppError> {
+    let header: Vec<String> = [
+        "user_id",
+        "name",
+        "email",
+        "team",
+        "threads",
+        "replies",
+        "reports",
+        "ideas",
+        "votes",
+        "useful_marks",
+        "read_by_marketing",
+        "ideas_adopted",
+        "days_active",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = c.items.iter().map(|r| {
+        vec![
+            r.user.id.to_string(),
+            r.user.name.clone(),
+            r.user.email.clone(),
+            r.team.clone().unwrap_or_default(),
+            r.threads.to_string(),
+            r.replies.to_string(),
+            r.reports.to_string(),
+            r.ideas.to_string(),
+            r.votes.to_string(),
+            r.useful_marks.to_string(),
+            r.read_by_marketing.to_string(),
+            r.ideas_adopted.to_string(),
+            r.days_active.to_string(),
+        ]
+    });
+    crate::spreadsheet::write(&header, rows)
+}

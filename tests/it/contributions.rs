@@ -1,0 +1,269 @@
+//! Recognition: "useful" marks, a rep's own impact and the contributors'
+//! figures, from a scripted stretch of activity with known answers.
+
+use grapevine::domain::Role;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+db_test!(a_scripted_month_gives_the_expected_figures);
+
+fn row<'a>(list: &'a Value, email: &str) -> &'a Value {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["user"]["email"] == email)
+        .unwrap_or_else(|| panic!("{email} in {list}"))
+}
+
+async fn opening(api: &Api, thread: i64) -> i64 {
+    let (_, t) = api.get(&format!("/threads/{thread}")).await;
+    t["post"]["id"].as_i64().unwrap()
+}
+
+async fn a_scripted_month_gives_the_expected_figures(db: Db) {
+    let app = spawn_app(db).await;
+    let (rep1, r1) = app.api_user("rep1@example.com", Role::Rep);
+    let (rep2, r2) = app.api_user("rep2@example.com", Role::Rep);
+    let (rep3, r3) = app.api_user("rep3@example.com", Role::Rep);
+    let (mkt1, _) = app.api_user("mkt1@example.com", Role::Marketer);
+    let (mkt2, _) = app.api_user("mkt2@example.com", Role::Marketer);
+    let (admin, _) = app.api_user("admin@example.com", Role::Admin);
+    app.with_conn(|c| {
+        use grapevine::models::users::set_team;
+        set_team(c, r1.id, Some("North")).unwrap();
+        set_team(c, r2.id, Some("North")).unwrap();
+        set_team(c, r3.id, Some("South")).unwrap();
+        use diesel::RunQueryDsl;
+        diesel::sql_query(format!(
+            "UPDATE users SET name = '=HYPERLINK(1)' WHERE id = {}",
+            r3.id
+        ))
+        .execute(c)
+        .unwrap();
+    });
+    let (s, _) = mkt1
+        .put("/competitors/globex", json!({"name": "Globex"}))
+        .await;
+    assert_eq!(s, 201);
+
+    // rep1: a thread, a report, a reply in rep2's thread, an idea, a vote.
+    let a = rep1
+        .thread("customers", "Acme wants a discount", "Their buyer called")
+        .await;
+    let (s, report) = rep1
+        .post(
+            "/threads",
+            json!({"form": "competitor-price", "answers": {"competitor": "globex", "price": 10}}),
+        )
+        .await;
+    assert_eq!(s, 201, "{report}");
+    let r = report["id"].as_i64().unwrap();
+    let b = rep2
+        .thread("customers", "Initech is moving", "New site")
+        .await;
+    rep1.reply(b, None, "I heard the same").await;
+    let (s, i1) = rep1
+        .post(
+            "/ideas",
+            json!({"title": "Match Globex prices", "body": "They cut by 10%"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{i1}");
+    let (s, i2) = rep2
+        .post(
+            "/ideas",
+            json!({"title": "A brochure in French", "body": "Customers ask"}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (s, _) = rep1
+        .put(&format!("/ideas/{}/vote", i2["id"]), json!({}))
+        .await;
+    assert!(s == 200 || s == 201 || s == 204, "{s}");
+    let (s, _) = rep2
+        .put(&format!("/ideas/{}/vote", i2["id"]), json!({}))
+        .await;
+    assert!(
+        s < 300,
+        "a vote on one's own idea is taken, and not counted: {s}"
+    );
+    // rep3: a thread marketing hides.
+    let c = rep3.thread("customers", "Noise", "Nothing useful").await;
+    let (s, _) = mkt1
+        .post(
+            &format!("/threads/{c}/moderation"),
+            json!({"action": "hide"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+
+    // Marketing reads, answers and marks.
+    for (who, thread) in [(&mkt1, a), (&mkt2, a), (&mkt2, r), (&admin, b), (&rep2, a)] {
+        let (s, _) = who.get(&format!("/threads/{thread}")).await;
+        assert_eq!(s, 200);
+    }
+    let mkt1_reply = mkt1.reply(a, None, "Thanks, we are on it").await;
+    mkt2.reply(a, None, "Which product?").await;
+    let a_post = opening(&rep1, a).await;
+    let b_post = opening(&rep2, b).await;
+    for (who, post) in [
+        (&mkt1, a_post),
+        (&mkt2, a_post),
+        (&mkt1, b_post),
+        (&mkt2, mkt1_reply),
+    ] {
+        let (s, body) = who.put(&format!("/posts/{post}/useful"), json!({})).await;
+        assert_eq!(s, 200, "{body}");
+    }
+    let (s, again) = mkt1
+        .put(&format!("/posts/{a_post}/useful"), json!({}))
+        .await;
+    assert_eq!(
+        (s, again["useful"].as_i64()),
+        (200, Some(2)),
+        "once per marker"
+    );
+    let (s, _) = rep3
+        .put(&format!("/posts/{a_post}/useful"), json!({}))
+        .await;
+    assert_eq!(s, 403, "reps do not mark");
+    let (s, err) = mkt1
+        .put(&format!("/posts/{mkt1_reply}/useful"), json!({}))
+        .await;
+    assert_eq!((s, err["error"]["code"].as_str()), (422, Some("own_post")));
+    // A mark taken back and put again; a marked post deleted loses its mark.
+    let (_, down) = mkt1.delete(&format!("/posts/{b_post}/useful")).await;
+    assert_eq!(down["useful"], 0);
+    let (_, up) = mkt1
+        .put(&format!("/posts/{b_post}/useful"), json!({}))
+        .await;
+    assert_eq!(up["useful"], 1);
+    let (s, _) = mkt1.delete(&format!("/posts/{mkt1_reply}")).await;
+    assert!(s < 300, "{s}");
+    let (s, _) = mkt1
+        .put(
+            &format!("/ideas/{}/status", i1["id"]),
+            json!({"status": "planned", "response": "Next quarter"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+
+    // The rep's own figures.
+    let (s, me) = rep1.get("/me/impact").await;
+    assert_eq!(s, 200, "{me}");
+    let expected = json!({"threads": 1, "replies": 1, "reports": 1, "ideas": 1, "useful_marks": 2,
+        "read_by_marketing": 3, "marketing_replies": 1, "ideas_adopted": 1});
+    for (k, v) in expected.as_object().unwrap() {
+        assert_eq!(&me[k], v, "{k} in {me}");
+    }
+    let (_, later) = rep1.get("/me/impact?from=2030-01-01&to=2030-01-31").await;
+    assert_eq!(later["threads"], 0);
+    let (s, _) = rep1.get("/me/impact?from=yesterday").await;
+    assert_eq!(s, 422);
+
+    // Managers' figures: per user and per team, JSON and CSV.
+    let (s, _) = rep1.get("/stats/contributors").await;
+    assert_eq!(s, 403, "a rep never sees another's figures");
+    let (s, list) = mkt1.get("/stats/contributors").await;
+    assert_eq!(s, 200, "{list}");
+    let want = |email: &str, v: Value| {
+        let got = row(&list, email);
+        for (k, n) in v.as_object().unwrap() {
+            assert_eq!(&got[k], n, "{email}: {k} in {got}");
+        }
+    };
+    want(
+        "rep1@example.com",
+        json!({"team": "North", "threads": 1, "replies": 1, "reports": 1, "ideas": 1,
+        "votes": 1, "useful_marks": 2, "read_by_marketing": 3, "ideas_adopted": 1, "days_active": 1}),
+    );
+    want(
+        "rep2@example.com",
+        json!({"team": "North", "threads": 1, "replies": 0, "reports": 0, "ideas": 1,
+        "votes": 0, "useful_marks": 1, "read_by_marketing": 1, "ideas_adopted": 0, "days_active": 1}),
+    );
+    want(
+        "rep3@example.com",
+        json!({"team": "South", "threads": 0, "useful_marks": 0, "days_active": 0}),
+    );
+    want(
+        "mkt1@example.com",
+        json!({"team": null, "replies": 0, "useful_marks": 0}),
+    );
+    want("mkt2@example.com", json!({"replies": 1, "useful_marks": 0}));
+    assert!(list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["user"]["email"] != "system@grapevine.invalid"));
+    let north = list["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["team"] == "North")
+        .unwrap();
+    assert_eq!(
+        (
+            north["users"].as_i64(),
+            north["threads"].as_i64(),
+            north["useful_marks"].as_i64()
+        ),
+        (Some(2), Some(2), Some(3))
+    );
+    let res = mkt1
+        .client
+        .get(format!(
+            "{}/api/v1/stats/contributors?format=csv",
+            mkt1.base
+        ))
+        .bearer_auth(&mkt1.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "user_id",
+            "name",
+            "email",
+            "team",
+            "threads",
+            "replies",
+            "reports",
+            "ideas",
+            "votes",
+            "useful_marks",
+            "read_by_marketing",
+            "ideas_adopted",
+            "days_active"
+        ]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    let rep3_row = rows.iter().find(|r| r[2] == "rep3@example.com").unwrap();
+    assert_eq!(rep3_row[1], "'=HYPERLINK(1)");
+    let rep1_row = rows.iter().find(|r| r[2] == "rep1@example.com").unwrap();
+    assert_eq!(
+        &rep1_row[3..],
+        ["North", "1", "1", "1", "1", "1", "2", "3", "1", "1"]
+    );
+    // The mark reached the rep's bell.
+    wait_until(
+        std::time::Duration::from_secs(10),
+        "the useful notification",
+        || async {
+            let (_, n) = rep1.get("/me/notifications").await;
+            n.to_string().contains("\"useful\"")
+        },
+    )
+    .await;
+    let _ = r2;
+}
