@@ -386,3 +386,163 @@ pub fn contributors_csv(c: &Contributors) -> Result<String, AppError> {
     });
     crate::spreadsheet::write(&header, rows)
 }
+
+/// What came back to a rep: a mark, a marketing reply, a status change of
+/// their idea with its official answer.
+#[derive(Serialize, Debug, Clone)]
+pub struct Moment {
+    #[serde(serialize_with = "crate::time::utc")]
+    pub at: chrono::NaiveDateTime,
+    /// `useful`, `reply` or `status`.
+    pub what: &'static str,
+    /// The marker, the replier, or who changed the status.
+    pub who: String,
+    pub title: String,
+    pub url: String,
+    /// The idea's new status.
+    pub status: Option<String>,
+    /// The official answer (plain text).
+    pub answer: Option<String>,
+}
+
+/// The latest moments of a rep's own content, newest first.
+pub fn timeline(conn: &mut DbConn, user_id: i64, limit: i64) -> Result<Vec<Moment>, AppError> {
+    let marks: Vec<(chrono::NaiveDateTime, String, String, i64, i64)> = post_marks::table
+        .inner_join(posts::table.inner_join(threads::table))
+        .inner_join(users::table.on(users::id.eq(post_marks::marker_id)))
+        .filter(posts::author_id.eq(user_id))
+        .filter(posts::deleted.eq(false).and(posts::hidden.eq(false)))
+        .filter(threads::hidden.eq(false))
+        .order(post_marks::created_at.desc())
+        .limit(limit)
+        .select((
+            post_marks::created_at,
+            users::name,
+            threads::title,
+            threads::id,
+            posts::id,
+        ))
+        .load(conn)?;
+    let replies: Vec<(chrono::NaiveDateTime, String, String, i64, i64)> = posts::table
+        .inner_join(threads::table)
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(threads::author_id.eq(user_id))
+        .filter(users::role.eq_any(MARKETING))
+        .filter(posts::author_id.ne(user_id))
+        .filter(posts::parent_id.is_not_null())
+        .filter(posts::deleted.eq(false).and(posts::hidden.eq(false)))
+        .filter(threads::hidden.eq(false))
+        .order(posts::created_at.desc())
+        .limit(limit)
+        .select((
+            posts::created_at,
+            users::name,
+            threads::title,
+            threads::id,
+            posts::id,
+        ))
+        .load(conn)?;
+    let statuses: Vec<(
+        chrono::NaiveDateTime,
+        String,
+        String,
+        Option<String>,
+        String,
+        i64,
+    )> = idea_status_changes::table
+        .inner_join(ideas::table.on(ideas::id.eq(idea_status_changes::idea_id)))
+        .inner_join(users::table.on(users::id.eq(idea_status_changes::changed_by)))
+        .filter(ideas::author_id.eq(user_id))
+        .order(idea_status_changes::created_at.desc())
+        .limit(limit)
+        .select((
+            idea_status_changes::created_at,
+            users::name,
+            idea_status_changes::status,
+            idea_status_changes::response,
+            ideas::title,
+            ideas::id,
+        ))
+        .load(conn)?;
+    let mut out: Vec<Moment> = Vec::new();
+    let post = |what, (at, who, title, thread, post): (_, String, String, i64, i64)| Moment {
+        at,
+        what,
+        who,
+        title,
+        url: format!("/t/{thread}#p{post}"),
+        status: None,
+        answer: None,
+    };
+    out.extend(marks.into_iter().map(|r| post("useful", r)));
+    out.extend(replies.into_iter().map(|r| post("reply", r)));
+    out.extend(
+        statuses
+            .into_iter()
+            .map(|(at, who, status, answer, title, id)| Moment {
+                at,
+                what: "status",
+                who,
+                title,
+                url: format!("/ideas/{id}"),
+                status: Some(status),
+                answer,
+            }),
+    );
+    out.sort_by_key(|m| std::cmp::Reverse(m.at));
+    out.truncate(limit as usize);
+    Ok(out)
+}
+
+/// Threads and reports coming in per day over the period (shown ones).
+pub fn intel_per_day(conn: &mut DbConn, days: Days) -> Result<Vec<(NaiveDate, i64)>, AppError> {
+    let day = sql::<diesel::sql_types::Date>("date(threads.created_at)");
+    let rows: Vec<(NaiveDate, i64)> = threads::table
+        .inner_join(users::table.on(users::id.eq(threads::author_id)))
+        .filter(users::email.ne(crate::ideas::SYSTEM_EMAIL))
+        .filter(threads::hidden.eq(false))
+        .filter(
+            threads::created_at
+                .ge(days.start())
+                .and(threads::created_at.lt(days.end())),
+        )
+        .group_by(day.clone())
+        .select((day, count_star()))
+        .load(conn)?;
+    Ok(rows)
+}
+
+/// The median time, in hours, from a thread to marketing's first reply,
+/// over the threads of the period that got one.
+pub fn first_response_median(conn: &mut DbConn, days: Days) -> Result<Option<f64>, AppError> {
+    let rows: Vec<(chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> = posts::table
+        .inner_join(threads::table)
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(users::role.eq_any(MARKETING))
+        .filter(posts::author_id.ne(threads::author_id))
+        .filter(posts::parent_id.is_not_null())
+        .filter(posts::deleted.eq(false))
+        .filter(threads::hidden.eq(false))
+        .filter(
+            threads::created_at
+                .ge(days.start())
+                .and(threads::created_at.lt(days.end())),
+        )
+        .group_by((threads::id, threads::created_at))
+        .select((threads::created_at, diesel::dsl::min(posts::created_at)))
+        .load(conn)?;
+    let mut hours: Vec<f64> = rows
+        .into_iter()
+        .filter_map(|(opened, first)| first.map(|f| (f - opened).num_seconds() as f64 / 3600.0))
+        .collect();
+    if hours.is_empty() {
+        return Ok(None);
+    }
+    hours.sort_by(f64::total_cmp);
+    let mid = hours.len() / 2;
+    Ok(Some(if hours.len().is_multiple_of(2) {
+        (hours[mid - 1] + hours[mid]) / 2.0
+    } else {
+        hours[mid]
+    }))
+}

@@ -531,18 +531,7 @@ pub struct PostIn {
 
 fn single_post(conn: &mut db::DbConn, post_id: i64, moderator: bool) -> Result<ApiPost, AppError> {
     let post = posts::find(conn, post_id)?.ok_or(AppError::NotFound)?;
-    let name = crate::models::users::find(conn, post.author_id)?
-        .map(|u| u.name)
-        .unwrap_or_default();
-    let attachments = crate::uploads::of_post(conn, post.id)?;
-    Ok(ApiPost::from_view(
-        &posts::PostView {
-            post,
-            author_name: name,
-            attachments,
-        },
-        moderator,
-    ))
+    Ok(ApiPost::from_view(&posts::view_of(conn, post)?, moderator))
 }
 
 /// 201 for what a request made, 200 for a repeat of its `client_id`.

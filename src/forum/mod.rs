@@ -239,7 +239,7 @@ pub fn post_history(
 }
 
 /// A thread as readers get it: the thread, its category, every post in
-/// tree order with their attachments, and its tags. Four queries, whatever
+/// tree order with their attachments and marks, and its tags. Five queries, whatever
 /// the number of posts.
 pub struct LoadedThread {
     pub thread: ThreadRow,
@@ -791,6 +791,8 @@ pub fn mark_useful(
             .count()
             .get_result(conn)?;
         if changed > 0 {
+            // The thread page shows who marked: its cached copies are stale.
+            threads::touch(conn, thread.id)?;
             let data = EventData::PostUseful(events::PostUseful {
                 thread_id: thread.id,
                 post_id: post.id,

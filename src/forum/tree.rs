@@ -32,6 +32,10 @@ pub struct ApiPost {
     pub hidden: bool,
     /// Empty when the post was deleted or hidden.
     pub attachments: Vec<crate::uploads::Attachment>,
+    /// Written by a marketer or an admin.
+    pub marketing: bool,
+    /// How many marked it useful to marketing.
+    pub useful: i64,
     #[schema(no_recursion)]
     pub replies: Vec<ApiPost>,
 }
@@ -60,6 +64,8 @@ impl ApiPost {
             } else {
                 p.attachments.clone()
             },
+            marketing: p.marketing,
+            useful: p.useful_by.len() as i64,
             replies: Vec::new(),
         }
     }
@@ -165,6 +171,8 @@ mod tests {
     fn post(id: i64, parent: Option<i64>, depth: i32) -> PostView {
         PostView {
             attachments: Vec::new(),
+            marketing: false,
+            useful_by: Vec::new(),
             post: PostRow {
                 id,
                 thread_id: 1,

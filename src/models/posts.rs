@@ -77,21 +77,82 @@ pub struct PostView {
     pub post: PostRow,
     pub author_name: String,
     pub attachments: Vec<crate::uploads::Attachment>,
+    /// Written by a marketer or an admin: marketing's answer.
+    pub marketing: bool,
+    /// Who marked it useful to marketing, oldest mark first.
+    pub useful_by: Vec<Marker>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Marker {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Who marked each of these posts useful (names, oldest mark first); one
+/// query. `thread`: every post of that thread instead.
+pub fn marks_of(
+    conn: &mut DbConn,
+    thread: Option<i64>,
+    ids: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, Vec<Marker>>> {
+    use crate::db::schema::post_marks;
+    let mut q = post_marks::table
+        .inner_join(posts::table)
+        .inner_join(users::table.on(users::id.eq(post_marks::marker_id)))
+        .select((post_marks::post_id, users::id, users::name))
+        .order((post_marks::created_at, post_marks::marker_id))
+        .into_boxed();
+    q = match thread {
+        Some(t) => q.filter(posts::thread_id.eq(t)),
+        None => q.filter(post_marks::post_id.eq_any(ids.to_vec())),
+    };
+    let mut out: std::collections::HashMap<i64, Vec<Marker>> = Default::default();
+    for (post, id, name) in q.load::<(i64, i64, String)>(conn)? {
+        out.entry(post).or_default().push(Marker { id, name });
+    }
+    Ok(out)
+}
+
+/// One post as readers get it, with its files and marks.
+pub fn view_of(conn: &mut DbConn, post: PostRow) -> QueryResult<PostView> {
+    let (author_name, role): (String, String) = users::table
+        .find(post.author_id)
+        .select((users::name, users::role))
+        .first(conn)?;
+    let attachments = crate::uploads::of_post(conn, post.id)?;
+    let useful_by = marks_of(conn, None, &[post.id])?
+        .remove(&post.id)
+        .unwrap_or_default();
+    Ok(PostView {
+        marketing: is_marketing(&role),
+        post,
+        author_name,
+        attachments,
+        useful_by,
+    })
+}
+
+fn is_marketing(role: &str) -> bool {
+    matches!(role, "marketer" | "admin")
 }
 
 /// Every post of a thread in tree order (by path), in one query.
 pub fn of_thread(conn: &mut DbConn, thread_id: i64) -> QueryResult<Vec<PostView>> {
-    let rows: Vec<(PostRow, String)> = posts::table
+    let rows: Vec<(PostRow, String, String)> = posts::table
         .inner_join(users::table)
         .filter(posts::thread_id.eq(thread_id))
         .order(posts::path.asc())
-        .select((PostRow::as_select(), users::name))
+        .select((PostRow::as_select(), users::name, users::role))
         .load(conn)?;
     let mut files = crate::uploads::of_thread(conn, thread_id)?;
+    let mut marks = marks_of(conn, Some(thread_id), &[])?;
     Ok(rows
         .into_iter()
-        .map(|(post, author_name)| PostView {
+        .map(|(post, author_name, role)| PostView {
             attachments: files.remove(&post.id).unwrap_or_default(),
+            useful_by: marks.remove(&post.id).unwrap_or_default(),
+            marketing: is_marketing(&role),
             post,
             author_name,
         })

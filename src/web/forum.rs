@@ -20,7 +20,7 @@ use crate::forum::{self, tree, NewThread, ThreadAction, MAX_VISUAL_DEPTH};
 use crate::models::categories::{self, Category};
 use crate::models::threads::{self, ThreadFilter, ThreadRow};
 use crate::models::{posts, users};
-use crate::uploads::{self, form::FilesForm};
+use crate::uploads::form::FilesForm;
 
 const PAGE_SIZE: i64 = 25;
 
@@ -297,6 +297,7 @@ fn render_thread(
     ctx.insert("final_closes", &final_closes);
     ctx.insert("viewer_id", &user.id);
     ctx.insert("moderator", &authz::allows(user, Action::Moderate));
+    ctx.insert("can_mark", &authz::allows(user, Action::MarkUseful));
     ctx.insert(
         "can_reply",
         &authz::can_post_in(user, category, Some(thread)),
@@ -428,14 +429,8 @@ pub async fn post_fragment(
             }
             _ => None,
         };
-        let author_name = name(c, post.author_id)?;
         let can_reply = authz::can_post_in(&viewer, &category, Some(&thread));
-        let attachments = uploads::of_post(c, post.id)?;
-        let view = posts::PostView {
-            post,
-            author_name,
-            attachments,
-        };
+        let view = posts::view_of(c, post)?;
         Ok((view, real.min(MAX_VISUAL_DEPTH), reply_to, can_reply))
     })
     .await?;
@@ -445,6 +440,7 @@ pub async fn post_fragment(
     ctx.insert("reply_to", &reply_to);
     ctx.insert("viewer_id", &user.id);
     ctx.insert("moderator", &authz::allows(&user, Action::Moderate));
+    ctx.insert("can_mark", &authz::allows(&user, Action::MarkUseful));
     ctx.insert("can_reply", &can_reply);
     page.render("forum/post_fragment.html", ctx)
 }
@@ -651,6 +647,29 @@ pub async fn moderate_post(
     })
     .await?;
     page.flash_next("forum-moderated");
+    Ok(redirect(&format!("/t/{thread_id}#p{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct UsefulForm {
+    /// `1`: mark; `0`: take the mark back.
+    useful: String,
+}
+
+/// Marketing's "useful" button on a post.
+pub async fn mark_useful(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<UsefulForm>,
+) -> Result<HttpResponse, AppError> {
+    let user = page.user()?.clone();
+    let id = id.into_inner();
+    let on = form.useful == "1";
+    let thread_id = db::run(&page.state.pool, move |c| {
+        forum::mark_useful(c, &user, id, on)?;
+        Ok(posts::find(c, id)?.map_or(0, |p| p.thread_id))
+    })
+    .await?;
     Ok(redirect(&format!("/t/{thread_id}#p{id}")))
 }
 

@@ -2,6 +2,7 @@
 //! and render a template through `Page`.
 
 mod admin;
+mod contributions;
 mod crm;
 mod errors;
 mod forum;
@@ -78,6 +79,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/t/{id}/move", web::get().to(forum::move_form))
             .route("/posts/{id}/history", web::get().to(forum::history))
             .route("/posts/{id}/moderate", web::post().to(forum::moderate_post))
+            .route("/posts/{id}/useful", web::post().to(forum::mark_useful))
             .route("/users/{id}", web::get().to(forum::user_page))
             .route("/accounts", web::get().to(crm::index))
             .route("/accounts/new", web::get().to(crm::new_account_form))
@@ -112,6 +114,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/report/share", web::post().to(reports::share))
             .route("/report/{key}", web::get().to(reports::grid))
             .route("/report/{key}", web::post().to(reports::file))
+            .route("/impact", web::get().to(contributions::impact))
+            .route("/stats", web::get().to(contributions::stats))
             .route("/reports", web::get().to(reports::figures_index))
             .route("/reports/{key}", web::get().to(reports::figures_page))
             .route("/t/{id}/links", web::get().to(crm::links_form))

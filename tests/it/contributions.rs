@@ -6,7 +6,11 @@ use serde_json::{json, Value};
 
 use crate::helpers::*;
 
-db_test!(a_scripted_month_gives_the_expected_figures);
+db_test!(
+    a_scripted_month_gives_the_expected_figures,
+    the_impact_and_contributors_pages_show_the_figures
+);
+browser_test!(browser_marketing_marks_a_post_useful_and_the_rep_sees_it_live);
 
 fn row<'a>(list: &'a Value, email: &str) -> &'a Value {
     list["items"]
@@ -266,4 +270,126 @@ async fn a_scripted_month_gives_the_expected_figures(db: Db) {
     )
     .await;
     let _ = r2;
+}
+
+async fn the_impact_and_contributors_pages_show_the_figures(db: Db) {
+    let app = spawn_app(db).await;
+    let (rep, rep_user) = app.signed_in("rep@example.com", Role::Rep).await;
+    let (mkt, _) = app.signed_in("mkt@example.com", Role::Marketer).await;
+    let token = grapevine::models::tokens::create(&mut app.conn(), rep_user.id).unwrap();
+    let rep_api = Api {
+        base: app.address.clone(),
+        token,
+        client: api_client(),
+    };
+    let thread = rep_api
+        .thread("customers", "Acme's buyer left", "Big news")
+        .await;
+    let (_, html) = app.get_html(&mkt, &format!("/t/{thread}")).await;
+    let post = opening(&rep_api, thread).await;
+    let res = app
+        .post_form(
+            &mkt,
+            &format!("/t/{thread}"),
+            &format!("/posts/{post}/useful"),
+            &[("useful", "1")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert!(
+        html.contains("mark-useful"),
+        "the button is offered to marketing"
+    );
+    // The thread page shows who marked it, to the rep too; the rep has no button.
+    let (_, page) = app.get_html(&rep, &format!("/t/{thread}")).await;
+    assert!(
+        page.contains("Useful to marketing: User mkt@example.com"),
+        "{page}"
+    );
+    assert!(!page.contains("mark-useful"));
+    let (status, page) = app.get_html(&rep, "/impact").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        texts(&page, "#impact tr[data-row=threads] td"),
+        ["1", "1", "1"]
+    );
+    assert_eq!(
+        texts(&page, "#impact tr[data-row=read_by_marketing] td"),
+        ["1", "1", "1"]
+    );
+    assert!(texts(&page, "#timeline li")[0].contains("marked useful by User mkt@example.com"));
+    let (status, _) = app.get_html(&rep, "/stats").await;
+    assert_eq!(status, 403);
+    let (status, page) = app.get_html(&mkt, "/stats?sort=useful_marks").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("id=\"weekly-chart\""));
+    let first = texts(&page, "#contributors tbody th");
+    assert_eq!(first[0], "User rep@example.com", "sorted by useful marks");
+}
+
+async fn browser_marketing_marks_a_post_useful_and_the_rep_sees_it_live(db: Db) {
+    use crate::browser::{click, sign_in, Browser};
+    let app = spawn_app(db).await;
+    let (rep_api, _) = app.api_user("rep@example.com", Role::Rep);
+    app.create_user("mkt@example.com", Role::Marketer);
+    let thread = rep_api
+        .thread("competitors", "RivalCo cut prices by 10%", "Seen at Acme")
+        .await;
+    let phone = Browser::start(390).await;
+    let p = &phone;
+    sign_in(p, &app, "rep@example.com").await;
+    p.client
+        .execute("window.__noReload = true", vec![])
+        .await
+        .unwrap();
+    let desk = Browser::start(1024).await;
+    let d = &desk;
+    sign_in(d, &app, "mkt@example.com").await;
+    d.client
+        .goto(&app.url(&format!("/t/{thread}")))
+        .await
+        .unwrap();
+    click(d, "article.opening form.mark-useful button").await;
+    d.wait_for("article.opening .badge.useful").await;
+    wait_until(
+        std::time::Duration::from_secs(10),
+        "the rep's bell",
+        || async { p.text_of("#bell-count").await == "1" },
+    )
+    .await;
+    assert_eq!(
+        p.client
+            .execute("return window.__noReload === true", vec![])
+            .await
+            .unwrap(),
+        json!(true),
+        "the bell rose live"
+    );
+    p.client.goto(&app.url("/impact")).await.unwrap();
+    p.wait_for("#timeline li[data-what=useful]").await;
+    assert!(p
+        .text_of("#timeline")
+        .await
+        .contains("marked useful by User mkt@example.com"));
+    p.screenshot("impact-390").await;
+    // The manager's page: the chart, and the CSV behind its link.
+    d.client.goto(&app.url("/stats")).await.unwrap();
+    d.wait_for("#weekly-chart rect").await;
+    d.screenshot("stats-1024").await;
+    let csv = d
+        .client
+        .execute_async(
+            "var done = arguments[arguments.length - 1]; fetch(document.getElementById('stats-csv').href).then(function (r) { return r.text(); }).then(done);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let text = csv.as_str().unwrap();
+    assert!(
+        text.starts_with("user_id,name,email,team,threads"),
+        "{text}"
+    );
+    assert!(text.contains("rep@example.com"));
+    phone.close().await;
+    desk.close().await;
 }
