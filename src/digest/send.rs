@@ -186,6 +186,7 @@ pub fn run(
     // last digest was.
     let horizon = now_naive - longest * 2;
     let mut candidates: Option<Candidates> = None;
+    let mut impacts: Option<HashMap<i64, crate::contributions::Counts>> = None;
     let mut report = RunReport::default();
     let mut after = 0;
     loop {
@@ -281,6 +282,20 @@ pub fn run(
             candidates = Some(Candidates::load(conn, horizon)?);
         }
         let cands = candidates.as_ref().expect("loaded above");
+        // A rep's weekly digest opens with what their intel did last week:
+        // everyone's figures in one grouped pass per run.
+        let weekly_rep = |d: &Due| d.period == Period::Weekly && d.user.role == Role::Rep;
+        if impacts.is_none() && claimed.iter().any(weekly_rep) {
+            let today = now_naive.date();
+            let days = crate::time::Days {
+                from: today - chrono::Days::new(7),
+                to: today,
+            };
+            impacts = Some(
+                crate::contributions::counts(conn, days, crate::contributions::Whom::Everyone)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+            );
+        }
         let claimed_ids: Vec<i64> = claimed.iter().map(|d| d.user.id).collect();
         let (mut follows, mut reads, mut votes) = content::reader_data(conn, &claimed_ids)?;
         let mut built = Vec::with_capacity(claimed.len());
@@ -316,7 +331,14 @@ pub fn run(
                 report.queued += 1;
                 continue;
             }
-            let mail = compose(composer, &d, &digest)?;
+            let impact = impacts
+                .as_ref()
+                .filter(|_| weekly_rep(&d))
+                .and_then(|m| m.get(&d.user.id))
+                .filter(|c| {
+                    c.read_by_marketing + c.useful_marks + c.marketing_replies + c.ideas_adopted > 0
+                });
+            let mail = compose(composer, &d, &digest, impact)?;
             built.push((d, Some(mail)));
         }
         if !opts.dry_run {
@@ -395,13 +417,19 @@ fn record(conn: &mut DbConn, built: Vec<(Due, Option<outbox::NewMail>)>) -> Quer
     })
 }
 
-fn compose(composer: Composer, d: &Due, digest: &Digest) -> anyhow::Result<outbox::NewMail> {
+fn compose(
+    composer: Composer,
+    d: &Due,
+    digest: &Digest,
+    impact: Option<&crate::contributions::Counts>,
+) -> anyhow::Result<outbox::NewMail> {
     let lang = lang_of(&d.user);
     let subject = i18n::t(lang, &format!("email-digest-subject-{}", d.period.as_str()));
     let mut ctx = tera::Context::new();
     ctx.insert("digest", digest);
     ctx.insert("period", d.period.as_str());
     ctx.insert("timezone", &d.settings.timezone);
+    ctx.insert("impact", &impact);
     composer.compose(
         &d.user,
         "digest",

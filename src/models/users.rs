@@ -217,3 +217,13 @@ pub fn set_team(conn: &mut DbConn, id: i64, team: Option<&str>) -> QueryResult<(
         .execute(conn)
         .map(|_| ())
 }
+
+/// Every user's team, for those who have one.
+pub fn teams(conn: &mut DbConn) -> QueryResult<Vec<(i64, String)>> {
+    let rows: Vec<(i64, Option<String>)> =
+        users::table.select((users::id, users::team)).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, t)| t.map(|t| (id, t)))
+        .collect())
+}

@@ -18,9 +18,17 @@ async fn users_page(
     values: serde_json::Value,
     errors: serde_json::Map<String, serde_json::Value>,
 ) -> Result<HttpResponse, AppError> {
-    let list = db::run(&page.state.pool, |c| Ok(users::list(c)?)).await?;
+    let (list, teams) = db::run(&page.state.pool, |c| {
+        Ok((users::list(c)?, users::teams(c)?))
+    })
+    .await?;
     let mut ctx = tera::Context::new();
     ctx.insert("users", &list);
+    let team_of: std::collections::HashMap<String, String> = teams
+        .into_iter()
+        .map(|(id, team)| (id.to_string(), team))
+        .collect();
+    ctx.insert("team_of", &team_of);
     ctx.insert("roles", &Role::ALL);
     ctx.insert("values", &values);
     ctx.insert("errors", &errors);
@@ -112,6 +120,31 @@ pub async fn change_role(
         Err(AppError::Conflict { .. }) => page.flash_next("admin-last-admin"),
         Err(e) => return Err(e),
     }
+    Ok(redirect("/admin/users"))
+}
+
+#[derive(Deserialize)]
+pub struct TeamForm {
+    #[serde(default)]
+    team: String,
+}
+
+/// Sets a user's team (blank: none), for the contribution figures.
+pub async fn set_team(
+    page: Page,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<TeamForm>,
+) -> Result<HttpResponse, AppError> {
+    page.require(Action::ManageUsers)?;
+    let team = crate::domain::crm::short_text(Some(&form.team))
+        .map_err(|e| AppError::invalid("invalid_team", e.to_string()))?;
+    let id = id.into_inner();
+    db::run(&page.state.pool, move |c| {
+        users::find(c, id)?.ok_or(AppError::NotFound)?;
+        Ok(users::set_team(c, id, team.as_deref())?)
+    })
+    .await?;
+    page.flash_next("admin-team-changed");
     Ok(redirect("/admin/users"))
 }
 

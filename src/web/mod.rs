@@ -48,6 +48,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/admin/users", web::get().to(admin::users))
             .route("/admin/users", web::post().to(admin::create_user))
             .route("/admin/users/{id}/role", web::post().to(admin::change_role))
+            .route("/admin/users/{id}/team", web::post().to(admin::set_team))
             .route(
                 "/admin/users/{id}/active",
                 web::post().to(admin::set_active),

@@ -320,11 +320,39 @@ async fn the_impact_and_contributors_pages_show_the_figures(db: Db) {
     assert!(texts(&page, "#timeline li")[0].contains("marked useful by User mkt@example.com"));
     let (status, _) = app.get_html(&rep, "/stats").await;
     assert_eq!(status, 403);
+    let (admin, _) = app.signed_in("admin@example.com", Role::Admin).await;
+    let res = app
+        .post_form(
+            &admin,
+            "/admin/users",
+            &format!("/admin/users/{}/team", rep_user.id),
+            &[("team", " East ")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, users_page) = app.get_html(&admin, "/admin/users").await;
+    assert!(
+        users_page.contains("value=\"East\""),
+        "the team shows on the users page"
+    );
+    let res = app
+        .post_form(
+            &mkt,
+            "/settings",
+            &format!("/admin/users/{}/team", rep_user.id),
+            &[("team", "West")],
+        )
+        .await;
+    assert_eq!(res.status(), 403, "only admins set teams");
     let (status, page) = app.get_html(&mkt, "/stats?sort=useful_marks").await;
     assert_eq!(status, 200);
     assert!(page.contains("id=\"weekly-chart\""));
     let first = texts(&page, "#contributors tbody th");
     assert_eq!(first[0], "User rep@example.com", "sorted by useful marks");
+    assert_eq!(
+        texts(&page, "#contributors tbody tr:first-child td")[0],
+        "East"
+    );
 }
 
 async fn browser_marketing_marks_a_post_useful_and_the_rep_sees_it_live(db: Db) {

@@ -224,6 +224,7 @@ smtp_test!(
     two_schedulers_send_each_user_one_digest,
     idea_status_change_notifies_author_and_voters,
     replies_and_mentions_are_emailed_per_settings,
+    a_reps_weekly_digest_opens_with_what_their_intel_did,
 );
 
 db_test!(
@@ -861,4 +862,44 @@ async fn replies_and_mentions_are_emailed_per_settings(db: Db) {
     assert_eq!(queued, 0);
     let (_, n) = follower.get("/me/notifications").await;
     assert!(n["unread"].as_i64().unwrap() >= 1, "{n}");
+}
+
+async fn a_reps_weekly_digest_opens_with_what_their_intel_did(db: Db) {
+    let port = free_port();
+    let smtp = Smtp::start(port).await;
+    let app = app_with_secret(db, Some(port)).await;
+    let (rep, _) = app.api_user("rep@example.com", Role::Rep);
+    let (quiet, _) = app.api_user("quiet@example.com", Role::Rep);
+    let (mkt, _) = app.api_user("mkt@example.com", Role::Marketer);
+    let mine = rep
+        .thread("customers", "Acme changes supplier", "Heard at the fair")
+        .await;
+    quiet
+        .thread("customers", "Initech opens a shop", "Downtown")
+        .await;
+    let (_, t) = mkt.get(&format!("/threads/{mine}")).await;
+    let (s, _) = mkt
+        .put(&format!("/posts/{}/useful", t["post"]["id"]), json!({}))
+        .await;
+    assert_eq!(s, 200);
+    let out = grapevine(&app, Some(port), &["digest", "send", "--period", "weekly"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mails = smtp.messages();
+    let of = |to: &str| {
+        mails
+            .iter()
+            .find(|m| m.to == to)
+            .unwrap_or_else(|| panic!("a digest to {to}: {}", text(&out.stdout)))
+    };
+    let line = "Your intel last week: read 1 time by marketing, 1 useful mark, 0 marketing replies, 0 ideas adopted.";
+    assert!(
+        of("rep@example.com").text.contains(line),
+        "{}",
+        of("rep@example.com").text
+    );
+    assert!(of("rep@example.com").html.contains("/impact"));
+    assert!(
+        !of("quiet@example.com").text.contains("Your intel"),
+        "nothing to say, no line"
+    );
 }

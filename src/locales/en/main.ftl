@@ -522,3 +522,18 @@ stats-team = Team
 stats-users = People
 stats-people = People
 stats-person = Person
+admin-save-team = Save
+admin-team-changed = Team saved.
+email-impact = Your intel last week: read { $read } { $read ->
+    [one] time
+   *[other] times
+} by marketing, { $useful } useful { $useful ->
+    [one] mark
+   *[other] marks
+}, { $replies } marketing { $replies ->
+    [one] reply
+   *[other] replies
+}, { $adopted } { $adopted ->
+    [one] idea
+   *[other] ideas
+} adopted.

@@ -522,3 +522,15 @@ stats-team = Équipe
 stats-users = Personnes
 stats-people = Personnes
 stats-person = Personne
+admin-save-team = Enregistrer
+admin-team-changed = Équipe enregistrée.
+email-impact = Vos remontées la semaine dernière : lues { $read } fois par le marketing, { $useful } { $useful ->
+    [one] fois jugées utiles
+   *[other] fois jugées utiles
+}, { $replies } { $replies ->
+    [one] réponse
+   *[other] réponses
+} du marketing, { $adopted } { $adopted ->
+    [one] idée retenue
+   *[other] idées retenues
+}.
