@@ -111,7 +111,8 @@ pub async fn impact(
 
 /// Everyone's figures over a period, and each team's (marketers, admins).
 #[utoipa::path(get, path = "/api/v1/stats/contributors", params(PeriodQuery), responses(
-    (status = 200, body = Contributors), (status = 200, content_type = "text/csv", description = "With format=csv: one row a user"),
+    (status = 200, description = "The figures; with format=csv, one row a user",
+        content((Contributors = "application/json"), (String = "text/csv"))),
     (status = 403, body = crate::error::ErrorBody)))]
 pub async fn contributors(
     state: web::Data<AppState>,

@@ -120,7 +120,8 @@ pub fn parse_query(q: &AnswersQuery) -> Result<(Days, Filter, bool), AppError> {
 /// one row a report as CSV.
 #[utoipa::path(get, path = "/api/v1/report-forms/{key}/answers", params(
     ("key" = String, Path, description = "The form's key"), AnswersQuery),
-    responses((status = 200, body = Figures), (status = 200, content_type = "text/csv", description = "With format=csv: one row a report"),
+    responses((status = 200, description = "The figures; with format=csv, one row a report",
+        content((Figures = "application/json"), (String = "text/csv"))),
     (status = 403, body = crate::error::ErrorBody)))]
 pub async fn answers(
     state: web::Data<AppState>,
