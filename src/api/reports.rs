@@ -88,6 +88,8 @@ pub struct AnswersQuery {
     pub account: Option<String>,
     /// Only reports linked to this competitor (slug).
     pub competitor: Option<String>,
+    /// Only reports by members of this team.
+    pub team: Option<String>,
 }
 
 /// What a query asks, read once (pages and the API share it).
@@ -112,6 +114,7 @@ pub fn parse_query(q: &AnswersQuery) -> Result<(Days, Filter, bool), AppError> {
     let filter = Filter {
         account: key(&q.account),
         competitor: key(&q.competitor).map(|s| s.to_lowercase()),
+        team: key(&q.team),
     };
     Ok((days, filter, csv))
 }

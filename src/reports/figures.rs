@@ -28,6 +28,8 @@ pub struct Filter {
     pub account: Option<String>,
     /// Competitor slug.
     pub competitor: Option<String>,
+    /// The authors' team.
+    pub team: Option<String>,
 }
 
 /// One filed report, as the figures read it.
@@ -71,6 +73,9 @@ pub fn filed(
         ))
         .order((reports::created_at, reports::thread_id))
         .into_boxed();
+    if let Some(team) = &filter.team {
+        q = q.filter(users::team.eq(team.clone()));
+    }
     if let Some(key) = &filter.account {
         let id = accounts::find_row(conn, key)?.map_or(0, |a| a.id);
         q = q.filter(exists(

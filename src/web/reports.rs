@@ -295,6 +295,7 @@ pub struct FiguresQuery {
     to: Option<String>,
     account: Option<String>,
     competitor: Option<String>,
+    team: Option<String>,
 }
 
 /// One bar of a chart, sized by the page.
@@ -330,6 +331,7 @@ pub async fn figures_page(
         format: None,
         account: q.account.clone(),
         competitor: q.competitor.clone(),
+        team: q.team.clone(),
     };
     let (days, filter, _) = crate::api::reports::parse_query(&query)?;
     let key = key.into_inner();
@@ -398,6 +400,7 @@ pub async fn figures_page(
     ctx.insert("to", &figs.to);
     ctx.insert("account", &q.account.unwrap_or_default());
     ctx.insert("competitor", &q.competitor.unwrap_or_default());
+    ctx.insert("team", &q.team.unwrap_or_default());
     ctx.insert("charts", &charts);
     ctx.insert(
         "csv_url",

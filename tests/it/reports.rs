@@ -258,7 +258,7 @@ async fn wrong_answers_are_one_422_and_write_nothing(db: Db) {
 async fn figures_and_csv_match_what_was_filed(db: Db) {
     let app = spawn_app(db).await;
     let mkt = setup(&app).await;
-    let (rep, _) = app.api_user("rep@example.com", Role::Rep);
+    let (rep, rep_user) = app.api_user("rep@example.com", Role::Rep);
     let (status, _) = mkt.put("/accounts/BETA-2", json!({"name": "Beta"})).await;
     assert_eq!(status, 201);
     let filed = [
