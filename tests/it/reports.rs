@@ -326,6 +326,11 @@ async fn figures_and_csv_match_what_was_filed(db: Db) {
         .get("/report-forms/shop-visit/answers?competitor=globex")
         .await;
     assert_eq!(by_rival["count"], 1);
+    app.with_conn(|c| grapevine::models::users::set_team(c, rep_user.id, Some("North")).unwrap());
+    let (_, north) = mkt.get("/report-forms/shop-visit/answers?team=North").await;
+    assert_eq!(north["count"], 3);
+    let (_, south) = mkt.get("/report-forms/shop-visit/answers?team=South").await;
+    assert_eq!(south["count"], 0);
     let tomorrow = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
     let (_, later) = mkt
         .get(&format!(
