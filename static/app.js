@@ -503,3 +503,13 @@ window.grapevineLive = function (topics, since, onEvent) {
     });
   });
 })();
+
+/* Nobody is signed in on the sign-in page: the pages the service worker
+   kept for offline use belonged to whoever was, so they go. */
+(function () {
+  "use strict";
+  if (!document.getElementById("email") || !document.querySelector("form[action='/login']")) return;
+  if ("serviceWorker" in navigator && navigator.serviceWorker.controller) {
+    navigator.serviceWorker.controller.postMessage({ type: "signed-out" });
+  }
+})();
