@@ -62,21 +62,15 @@ pub enum Whom {
     Only(i64),
 }
 
-impl Whom {
-    /// An id range, so every query keeps one type whoever is asked for.
-    fn range(self) -> (i64, i64) {
-        match self {
-            Whom::Everyone => (i64::MIN, i64::MAX),
-            Whom::Only(id) => (id, id),
-        }
-    }
-}
-
 type PerUser = HashMap<i64, i64>;
 
 /// The figures per user id (only users with something to count).
-pub fn counts(conn: &mut DbConn, days: Days, whom: Whom) -> Result<HashMap<i64, Counts>, AppError> {
-    let (lo, hi) = whom.range();
+pub fn counts(
+    conn: &mut DbConn,
+    days: Days,
+    whom: Whom,
+    with_marketing_replies: bool,
+) -> Result<HashMap<i64, Counts>, AppError> {
     let (start, end) = (days.start(), days.end());
     // A thread counts while it and its opening post are shown.
     let opening = diesel::alias!(posts as opening);
@@ -92,8 +86,7 @@ pub fn counts(conn: &mut DbConn, days: Days, whom: Whom) -> Result<HashMap<i64, 
             ),
     )));
 
-    let all_threads: Vec<(i64, i64)> = threads::table
-        .filter(threads::author_id.between(lo, hi))
+    let mut q = threads::table
         .filter(
             threads::created_at
                 .ge(start)
@@ -102,10 +95,13 @@ pub fn counts(conn: &mut DbConn, days: Days, whom: Whom) -> Result<HashMap<i64, 
         .filter(shown_threads)
         .group_by(threads::author_id)
         .select((threads::author_id, count_star()))
-        .load(conn)?;
-    let report_threads: Vec<(i64, i64)> = threads::table
+        .into_boxed();
+    if let Whom::Only(id) = whom {
+        q = q.filter(threads::author_id.eq(id));
+    }
+    let all_threads: Vec<(i64, i64)> = q.load(conn)?;
+    let mut q = threads::table
         .inner_join(reports::table)
-        .filter(threads::author_id.between(lo, hi))
         .filter(
             threads::created_at
                 .ge(start)
@@ -114,26 +110,22 @@ pub fn counts(conn: &mut DbConn, days: Days, whom: Whom) -> Result<HashMap<i64, 
         .filter(shown_threads)
         .group_by(threads::author_id)
         .select((threads::author_id, count_star()))
-        .load(conn)?;
-    let replies: Vec<(i64, i64)> = posts::table
-        .inner_join(threads::table)
-        .filter(posts::author_id.between(lo, hi))
-        .filter(posts::parent_id.is_not_null())
-        .filter(posts::deleted.eq(false).and(posts::hidden.eq(false)))
-        .filter(posts::created_at.ge(start).and(posts::created_at.lt(end)))
-        .filter(shown_threads)
-        .group_by(posts::author_id)
-        .select((posts::author_id, count_star()))
-        .load(conn)?;
-    let idea_rows: Vec<(i64, i64)> = ideas::table
-        .filter(ideas::author_id.between(lo, hi))
+        .into_boxed();
+    if let Whom::Only(id) = whom {
+        q = q.filter(threads::author_id.eq(id));
+    }
+    let report_threads: Vec<(i64, i64)> = q.load(conn)?;
+    let mut q = ideas::table
         .filter(ideas::created_at.ge(start).and(ideas::created_at.lt(end)))
         .group_by(ideas::author_id)
         .select((ideas::author_id, count_star()))
-        .load(conn)?;
-    let votes: Vec<(i64, i64)> = idea_votes::table
+        .into_boxed();
+    if let Whom::Only(id) = whom {
+        q = q.filter(ideas::author_id.eq(id));
+    }
+    let idea_rows: Vec<(i64, i64)> = q.load(conn)?;
+    let mut q = idea_votes::table
         .inner_join(ideas::table.on(ideas::id.eq(idea_votes::idea_id)))
-        .filter(idea_votes::user_id.between(lo, hi))
         .filter(ideas::author_id.ne(idea_votes::user_id))
         .filter(
             idea_votes::created_at
@@ -142,10 +134,13 @@ pub fn counts(conn: &mut DbConn, days: Days, whom: Whom) -> Result<HashMap<i64, 
         )
         .group_by(idea_votes::user_id)
         .select((idea_votes::user_id, count_star()))
-        .load(conn)?;
-    let marks: Vec<(i64, i64)> = post_marks::table
+        .into_boxed();
+    if let Whom::Only(id) = whom {
+        q = q.filter(idea_votes::user_id.eq(id));
+    }
+    let votes: Vec<(i64, i64)> = q.load(conn)?;
+    let mut q = post_marks::table
         .inner_join(posts::table.inner_join(threads::table))
-        .filter(posts::author_id.between(lo, hi))
         .filter(posts::deleted.eq(false).and(posts::hidden.eq(false)))
         .filter(
             post_marks::created_at
@@ -155,11 +150,14 @@ pub fn counts(conn: &mut DbConn, days: Days, whom: Whom) -> Result<HashMap<i64, 
         .filter(shown_threads)
         .group_by(posts::author_id)
         .select((posts::author_id, count_star()))
-        .load(conn)?;
-    let read: Vec<(i64, i64)> = thread_reads::table
+        .into_boxed();
+    if let Whom::Only(id) = whom {
+        q = q.filter(posts::author_id.eq(id));
+    }
+    let marks: Vec<(i64, i64)> = q.load(conn)?;
+    let mut q = thread_reads::table
         .inner_join(threads::table.on(threads::id.eq(thread_reads::thread_id)))
         .inner_join(users::table.on(users::id.eq(thread_reads::user_id)))
-        .filter(threads::author_id.between(lo, hi))
         .filter(users::role.eq_any(MARKETING))
         .filter(users::id.ne(threads::author_id))
         .filter(
@@ -170,25 +168,37 @@ pub fn counts(conn: &mut DbConn, days: Days, whom: Whom) -> Result<HashMap<i64, 
         .filter(shown_threads)
         .group_by(threads::author_id)
         .select((threads::author_id, count_star()))
-        .load(conn)?;
-    let marketing_replies: Vec<(i64, i64)> = posts::table
-        .inner_join(threads::table)
-        .inner_join(users::table.on(users::id.eq(posts::author_id)))
-        .filter(threads::author_id.between(lo, hi))
-        .filter(users::role.eq_any(MARKETING))
-        .filter(posts::author_id.ne(threads::author_id))
-        .filter(posts::parent_id.is_not_null())
-        .filter(posts::deleted.eq(false).and(posts::hidden.eq(false)))
-        .filter(posts::created_at.ge(start).and(posts::created_at.lt(end)))
-        .filter(shown_threads)
-        .group_by(threads::author_id)
-        .select((threads::author_id, count_star()))
-        .load(conn)?;
+        .into_boxed();
+    if let Whom::Only(id) = whom {
+        q = q.filter(threads::author_id.eq(id));
+    }
+    let read: Vec<(i64, i64)> = q.load(conn)?;
+    // The contributors' table has no marketing replies: only a rep's own
+    // figures (and the digest line) ask for them.
+    let marketing_replies: Vec<(i64, i64)> = if with_marketing_replies {
+        let mut q = posts::table
+            .inner_join(threads::table)
+            .inner_join(users::table.on(users::id.eq(posts::author_id)))
+            .filter(users::role.eq_any(MARKETING))
+            .filter(posts::author_id.ne(threads::author_id))
+            .filter(posts::parent_id.is_not_null())
+            .filter(posts::deleted.eq(false).and(posts::hidden.eq(false)))
+            .filter(posts::created_at.ge(start).and(posts::created_at.lt(end)))
+            .filter(shown_threads)
+            .group_by(threads::author_id)
+            .select((threads::author_id, count_star()))
+            .into_boxed();
+        if let Whom::Only(id) = whom {
+            q = q.filter(threads::author_id.eq(id));
+        }
+        q.load(conn)?
+    } else {
+        Vec::new()
+    };
     // Distinct ideas per author whose status reached an adopted one in the
     // period: the pairs are few (one per idea), counted here.
-    let adopted: Vec<(i64, i64)> = idea_status_changes::table
+    let mut q = idea_status_changes::table
         .inner_join(ideas::table.on(ideas::id.eq(idea_status_changes::idea_id)))
-        .filter(ideas::author_id.between(lo, hi))
         .filter(idea_status_changes::status.eq_any(ADOPTED))
         .filter(
             idea_status_changes::created_at
@@ -197,7 +207,11 @@ pub fn counts(conn: &mut DbConn, days: Days, whom: Whom) -> Result<HashMap<i64, 
         )
         .select((ideas::author_id, ideas::id))
         .distinct()
-        .load(conn)?;
+        .into_boxed();
+    if let Whom::Only(id) = whom {
+        q = q.filter(ideas::author_id.eq(id));
+    }
+    let adopted: Vec<(i64, i64)> = q.load(conn)?;
     let mut adopted_per: PerUser = HashMap::new();
     for (author, _) in adopted {
         *adopted_per.entry(author).or_default() += 1;
@@ -206,25 +220,43 @@ pub fn counts(conn: &mut DbConn, days: Days, whom: Whom) -> Result<HashMap<i64, 
     // × days in the period.
     let day = |col: &str| sql::<diesel::sql_types::Date>(&format!("date({col})"));
     let mut active: HashSet<(i64, NaiveDate)> = HashSet::new();
-    let post_days: Vec<(i64, NaiveDate)> = posts::table
+    // Replies and days with a post in one pass over the period's posts,
+    // grouped per author and day.
+    use diesel::sql_types::{BigInt, Date};
+    let mut q = posts::table
         .inner_join(threads::table)
-        .filter(posts::author_id.between(lo, hi))
         .filter(posts::deleted.eq(false).and(posts::hidden.eq(false)))
         .filter(shown_threads)
         .filter(posts::created_at.ge(start).and(posts::created_at.lt(end)))
-        .select((posts::author_id, day("posts.created_at")))
-        .distinct()
-        .load(conn)?;
-    active.extend(post_days);
-    let idea_days: Vec<(i64, NaiveDate)> = ideas::table
-        .filter(ideas::author_id.between(lo, hi))
+        .group_by(sql::<(BigInt, Date)>(
+            "posts.author_id, date(posts.created_at)",
+        ))
+        .select(sql::<(BigInt, Date, BigInt)>(
+            "posts.author_id, date(posts.created_at), \
+             SUM(CASE WHEN posts.parent_id IS NULL THEN 0 ELSE 1 END)",
+        ))
+        .into_boxed();
+    if let Whom::Only(id) = whom {
+        q = q.filter(posts::author_id.eq(id));
+    }
+    let post_days: Vec<(i64, NaiveDate, i64)> = q.load(conn)?;
+    let mut replies_per: PerUser = HashMap::new();
+    for (user, date, replies) in post_days {
+        *replies_per.entry(user).or_default() += replies;
+        active.insert((user, date));
+    }
+    let replies: Vec<(i64, i64)> = replies_per.into_iter().collect();
+    let mut q = ideas::table
         .filter(ideas::created_at.ge(start).and(ideas::created_at.lt(end)))
         .select((ideas::author_id, day("ideas.created_at")))
         .distinct()
-        .load(conn)?;
+        .into_boxed();
+    if let Whom::Only(id) = whom {
+        q = q.filter(ideas::author_id.eq(id));
+    }
+    let idea_days: Vec<(i64, NaiveDate)> = q.load(conn)?;
     active.extend(idea_days);
-    let vote_days: Vec<(i64, NaiveDate)> = idea_votes::table
-        .filter(idea_votes::user_id.between(lo, hi))
+    let mut q = idea_votes::table
         .filter(
             idea_votes::created_at
                 .ge(start)
@@ -232,7 +264,11 @@ pub fn counts(conn: &mut DbConn, days: Days, whom: Whom) -> Result<HashMap<i64, 
         )
         .select((idea_votes::user_id, day("idea_votes.created_at")))
         .distinct()
-        .load(conn)?;
+        .into_boxed();
+    if let Whom::Only(id) = whom {
+        q = q.filter(idea_votes::user_id.eq(id));
+    }
+    let vote_days: Vec<(i64, NaiveDate)> = q.load(conn)?;
     active.extend(vote_days);
 
     let mut out: HashMap<i64, Counts> = HashMap::new();
@@ -307,7 +343,7 @@ pub struct Contributors {
 /// Every person's figures (the system account aside), by name, with the
 /// teams' totals.
 pub fn contributors(conn: &mut DbConn, days: Days) -> Result<Contributors, AppError> {
-    let per = counts(conn, days, Whom::Everyone)?;
+    let per = counts(conn, days, Whom::Everyone, false)?;
     let people: Vec<(i64, String, String, Option<String>)> = users::table
         .filter(users::email.ne(crate::ideas::SYSTEM_EMAIL))
         .order((users::name, users::id))

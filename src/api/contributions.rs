@@ -90,7 +90,7 @@ pub async fn impact(
 ) -> Result<Json<Impact>, AppError> {
     let days = Days::parse(q.from.as_deref(), q.to.as_deref())?;
     let c: Counts = db::run(&state.pool, move |c| {
-        Ok(contributions::counts(c, days, Whom::Only(user.id))?
+        Ok(contributions::counts(c, days, Whom::Only(user.id), true)?
             .remove(&user.id)
             .unwrap_or_default())
     })

@@ -292,8 +292,13 @@ pub fn run(
                 to: today,
             };
             impacts = Some(
-                crate::contributions::counts(conn, days, crate::contributions::Whom::Everyone)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+                crate::contributions::counts(
+                    conn,
+                    days,
+                    crate::contributions::Whom::Everyone,
+                    true,
+                )
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
             );
         }
         let claimed_ids: Vec<i64> = claimed.iter().map(|d| d.user.id).collect();

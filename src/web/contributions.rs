@@ -56,7 +56,7 @@ pub async fn impact(page: Page) -> Result<HttpResponse, AppError> {
     let (columns, moments) = db::run(&page.state.pool, move |c| {
         let mut columns = Vec::new();
         for (key, days) in periods(today) {
-            let counts = contributions::counts(c, days, Whom::Only(user.id))?
+            let counts = contributions::counts(c, days, Whom::Only(user.id), true)?
                 .remove(&user.id)
                 .unwrap_or_default();
             columns.push(Column { key, counts });
