@@ -121,28 +121,14 @@ pub async fn contributors(
 ) -> Result<HttpResponse, AppError> {
     authz::require(&user, Action::MarkUseful)?;
     let days = Days::parse(q.from.as_deref(), q.to.as_deref())?;
-    let csv = match q.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(other) => {
-            return Err(AppError::invalid(
-                "invalid_input",
-                format!("format: {other:?} is not json or csv"),
-            ))
-        }
-    };
+    let csv = super::wants_csv(q.format.as_deref())?;
     let figures = db::run(&state.pool, move |c| contributions::contributors(c, days)).await?;
     if csv {
-        return Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                "Content-Disposition",
-                format!(
-                    "attachment; filename=\"contributors-{}-{}.csv\"",
-                    days.from, days.to
-                ),
-            ))
-            .body(contributions::contributors_csv(&figures)?));
+        let name = format!("contributors-{}-{}.csv", days.from, days.to);
+        return Ok(super::csv_download(
+            &name,
+            contributions::contributors_csv(&figures)?,
+        ));
     }
     Ok(HttpResponse::Ok().json(figures))
 }

@@ -165,6 +165,29 @@ fn allowed_methods(path: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// `?format=`: `json` (the default) or `csv`; `true` for CSV.
+pub fn wants_csv(format: Option<&str>) -> Result<bool, AppError> {
+    match format {
+        None | Some("json") => Ok(false),
+        Some("csv") => Ok(true),
+        Some(other) => Err(AppError::invalid(
+            "invalid_input",
+            format!("format: {other:?} is not json or csv"),
+        )),
+    }
+}
+
+/// A CSV export, downloaded as `name`.
+pub fn csv_download(name: &str, body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(body)
+}
+
 /// Unknown addresses are 404; a known address asked with a method it does
 /// not answer is 405 with `Allow`.
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, AppError> {

@@ -95,16 +95,7 @@ pub struct AnswersQuery {
 /// What a query asks, read once (pages and the API share it).
 pub fn parse_query(q: &AnswersQuery) -> Result<(Days, Filter, bool), AppError> {
     let days = Days::parse(q.from.as_deref(), q.to.as_deref())?;
-    let csv = match q.format.as_deref() {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(other) => {
-            return Err(AppError::invalid(
-                "invalid_input",
-                format!("format: {other:?} is not json or csv"),
-            ))
-        }
-    };
+    let csv = super::wants_csv(q.format.as_deref())?;
     let key = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
@@ -148,12 +139,6 @@ pub async fn answers(
     .await?;
     Ok(match out {
         Ok(json) => HttpResponse::Ok().json(json),
-        Err(text) => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                "Content-Disposition",
-                format!("attachment; filename=\"{name}\""),
-            ))
-            .body(text),
+        Err(text) => super::csv_download(&name, text),
     })
 }
