@@ -154,8 +154,41 @@ async fn a_scripted_month_gives_the_expected_figures(db: Db) {
         .await;
     assert_eq!(s, 200);
 
-    // The rep's own figures.
-    let (s, me) = rep1.get("/me/impact").await;
+    // Spread over a month and a half: rep1's reply 12 days ago, rep2's
+    // idea 45 days ago (outside the default 30 days).
+    let rep1_reply: i64 = {
+        let (_, t) = rep2.get(&format!("/threads/{b}")).await;
+        t["post"]["replies"][0]["id"].as_i64().unwrap()
+    };
+    app.with_conn(|c| {
+        use diesel::RunQueryDsl;
+        let ago =
+            |d: i64| (chrono::Utc::now().naive_utc() - chrono::TimeDelta::days(d)).to_string();
+        let posts = format!(
+            "UPDATE posts SET created_at = '{}' WHERE id = {rep1_reply}",
+            ago(12)
+        );
+        let ideas = format!(
+            "UPDATE ideas SET created_at = '{}' WHERE id = {}",
+            ago(45),
+            i2["id"]
+        );
+        for sql in [posts, ideas] {
+            diesel::sql_query(sql).execute(c).unwrap();
+        }
+    });
+    let twelve_ago = (chrono::Utc::now().date_naive() - chrono::Days::new(12)).to_string();
+    let (_, that_day) = rep1
+        .get(&format!("/me/impact?from={twelve_ago}&to={twelve_ago}"))
+        .await;
+    assert_eq!(
+        (that_day["replies"].as_i64(), that_day["threads"].as_i64()),
+        (Some(1), Some(0)),
+        "{that_day}"
+    );
+
+    // The rep's own figures; another user's id in the query changes nothing.
+    let (s, me) = rep1.get(&format!("/me/impact?user_id={}", r2.id)).await;
     assert_eq!(s, 200, "{me}");
     let expected = json!({"threads": 1, "replies": 1, "reports": 1, "ideas": 1, "useful_marks": 2,
         "read_by_marketing": 3, "marketing_replies": 1, "ideas_adopted": 1});
@@ -181,11 +214,11 @@ async fn a_scripted_month_gives_the_expected_figures(db: Db) {
     want(
         "rep1@example.com",
         json!({"team": "North", "threads": 1, "replies": 1, "reports": 1, "ideas": 1,
-        "votes": 1, "useful_marks": 2, "read_by_marketing": 3, "ideas_adopted": 1, "days_active": 1}),
+        "votes": 1, "useful_marks": 2, "read_by_marketing": 3, "ideas_adopted": 1, "days_active": 2}),
     );
     want(
         "rep2@example.com",
-        json!({"team": "North", "threads": 1, "replies": 0, "reports": 0, "ideas": 1,
+        json!({"team": "North", "threads": 1, "replies": 0, "reports": 0, "ideas": 0,
         "votes": 0, "useful_marks": 1, "read_by_marketing": 1, "ideas_adopted": 0, "days_active": 1}),
     );
     want(
@@ -257,7 +290,16 @@ async fn a_scripted_month_gives_the_expected_figures(db: Db) {
     let rep1_row = rows.iter().find(|r| r[2] == "rep1@example.com").unwrap();
     assert_eq!(
         &rep1_row[3..],
-        ["North", "1", "1", "1", "1", "1", "2", "3", "1", "1"]
+        ["North", "1", "1", "1", "1", "1", "2", "3", "1", "2"]
+    );
+    let sixty_ago = (chrono::Utc::now().date_naive() - chrono::Days::new(60)).to_string();
+    let (_, wider) = mkt1
+        .get(&format!("/stats/contributors?from={sixty_ago}"))
+        .await;
+    assert_eq!(
+        row(&wider, "rep2@example.com")["ideas"],
+        1,
+        "the idea of 45 days ago"
     );
     // The mark reached the rep's bell.
     wait_until(
@@ -269,7 +311,6 @@ async fn a_scripted_month_gives_the_expected_figures(db: Db) {
         },
     )
     .await;
-    let _ = r2;
 }
 
 async fn the_impact_and_contributors_pages_show_the_figures(db: Db) {
