@@ -181,3 +181,15 @@ pub async fn manifest() -> HttpResponse {
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
         .body(body.to_string())
 }
+
+/// `GET /favicon.ico`: browsers ask for it whatever the page says; the
+/// app's icon (PNG, which every browser reads here).
+pub async fn favicon() -> HttpResponse {
+    match StaticFiles::get("icon-192.png") {
+        Some(file) => HttpResponse::Ok()
+            .content_type("image/png")
+            .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+            .body(file.data.into_owned()),
+        None => HttpResponse::NotFound().finish(),
+    }
+}

@@ -37,6 +37,9 @@ pub const STATUSES: [&str; 6] = [
 /// after a week and a quarter after two.
 pub const TRENDING_HALF_LIFE_DAYS: f64 = 7.0;
 
+/// The category holding the ideas' discussion threads; it is the idea box.
+pub const CATEGORY: &str = "ideas";
+
 pub const SYSTEM_EMAIL: &str = "system@grapevine.invalid";
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -178,7 +181,7 @@ pub fn idea_box(
     conn: &mut DbConn,
     user: &User,
 ) -> Result<crate::models::categories::Category, AppError> {
-    crate::forum::readable_category(conn, user, "ideas")
+    crate::forum::readable_category(conn, user, CATEGORY)
 }
 
 fn author_visible(viewer: &User, idea: &IdeaRow) -> bool {
@@ -224,7 +227,7 @@ fn idea_links(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, thread
 
 /// Appends an idea event for the idea box's readers.
 fn event(conn: &mut DbConn, data: EventData, links: &threads::Links) -> QueryResult<i64> {
-    let readable_by = match categories::find_by_slug(conn, "ideas")? {
+    let readable_by = match categories::find_by_slug(conn, CATEGORY)? {
         Some(c) => authz::audience(&c, false),
         None => Vec::new(),
     };

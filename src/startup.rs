@@ -139,6 +139,7 @@ impl Application {
                 )
                 .route("/static/{path:.*}", web::get().to(assets::serve_static))
                 .route("/sw.js", web::get().to(assets::service_worker))
+                .route("/favicon.ico", web::get().to(assets::favicon))
                 .route("/manifest.webmanifest", web::get().to(assets::manifest))
                 .route("/files/{id}", web::get().to(api::uploads::file))
                 .route("/files/{id}/thumbnail", web::get().to(api::uploads::thumbnail))

@@ -175,7 +175,7 @@ pub fn update_category(
         {
             let audience = authz::audience(&after, false);
             events::restrict(conn, &Topic::Category(before.slug.clone()), &audience)?;
-            if before.slug == "ideas" {
+            if before.slug == crate::ideas::CATEGORY {
                 events::restrict(conn, &Topic::Ideas, &audience)?;
             }
         }

@@ -130,6 +130,8 @@ async fn new_thread_page(
         Ok(categories::readable_by(c, user.role)?
             .into_iter()
             .filter(|cat| authz::can_post_in(&user, cat, None))
+            // Idea discussions open with their idea, not from this form.
+            .filter(|cat| cat.slug != crate::ideas::CATEGORY)
             .collect::<Vec<_>>())
     })
     .await?;

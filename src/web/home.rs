@@ -17,7 +17,12 @@ pub async fn home(page: Page) -> Result<HttpResponse, AppError> {
     let (latest, kinds) = db::run(&page.state.pool, move |c| {
         let readable = categories::readable_by(c, user.role)?;
         let filter = ThreadFilter {
-            category_ids: readable.iter().map(|c| c.id).collect(),
+            // Idea discussions are the idea box's, not field news.
+            category_ids: readable
+                .iter()
+                .filter(|c| c.slug != crate::ideas::CATEGORY)
+                .map(|c| c.id)
+                .collect(),
             include_hidden: authz::allows(&user, Action::Moderate),
             viewer_id: user.id,
             page: 1,

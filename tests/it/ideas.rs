@@ -493,3 +493,37 @@ async fn status_changes_and_replies_notify_the_right_people(db: Db) {
     let (_, n) = author.get("/me/notifications").await;
     assert_eq!(n["unread"], 0);
 }
+
+db_test!(idea_discussions_stay_in_the_idea_box);
+
+/// The threads the system opens for ideas are not field news: not in the
+/// home page's latest threads, and their category is not offered on the
+/// new-post form. The vote button's name carries its visible count.
+async fn idea_discussions_stay_in_the_idea_box(db: Db) {
+    let app = spawn_app(db).await;
+    let (api, _) = app.api_user("writer@example.com", Role::Rep);
+    let (rep, _) = app.signed_in("rep@example.com", Role::Rep).await;
+    idea(&api, "Loyalty discount for hospitals", json!({})).await;
+    api.thread("customers", "Acme renews its contract", "Good news")
+        .await;
+    let (_, home) = app.get_html(&rep, "/").await;
+    assert!(home.contains("Acme renews its contract"));
+    assert!(!home.contains("Loyalty discount for hospitals"), "{home}");
+    let (_, form) = app.get_html(&rep, "/new").await;
+    assert!(form.contains("Customers"));
+    assert!(!form.contains("value=\"ideas\""), "{form}");
+    let (_, list) = app.get_html(&rep, "/ideas").await;
+    let doc = scraper::Html::parse_document(&list);
+    let sel = scraper::Selector::parse("button.vote-button").unwrap();
+    let button = doc.select(&sel).next().expect("a vote button");
+    assert!(button.value().attr("aria-label").is_none());
+    let name: String = button.text().collect();
+    assert!(
+        name.contains('0') && name.contains("Loyalty discount for hospitals"),
+        "{name}"
+    );
+    // The browser's icon request finds the app's icon, signed in or not.
+    let res = client().get(app.url("/favicon.ico")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+}
