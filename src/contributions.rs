@@ -384,41 +384,52 @@ pub fn contributors(conn: &mut DbConn, days: Days) -> Result<Contributors, AppEr
     })
 }
 
+/// A contributor's figures by their JSON (and CSV) names, in column order.
+pub const FIGURES: [&str; 9] = [
+    "threads",
+    "replies",
+    "reports",
+    "ideas",
+    "votes",
+    "useful_marks",
+    "read_by_marketing",
+    "ideas_adopted",
+    "days_active",
+];
+
+impl Contributor {
+    /// One figure by its name in `FIGURES` (0 for any other name).
+    pub fn figure(&self, name: &str) -> i64 {
+        match name {
+            "threads" => self.threads,
+            "replies" => self.replies,
+            "reports" => self.reports,
+            "ideas" => self.ideas,
+            "votes" => self.votes,
+            "useful_marks" => self.useful_marks,
+            "read_by_marketing" => self.read_by_marketing,
+            "ideas_adopted" => self.ideas_adopted,
+            "days_active" => self.days_active,
+            _ => 0,
+        }
+    }
+}
+
 /// The contract's CSV: a header of the JSON names, one row a user.
 pub fn contributors_csv(c: &Contributors) -> Result<String, AppError> {
-    let header: Vec<String> = [
-        "user_id",
-        "name",
-        "email",
-        "team",
-        "threads",
-        "replies",
-        "reports",
-        "ideas",
-        "votes",
-        "useful_marks",
-        "read_by_marketing",
-        "ideas_adopted",
-        "days_active",
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut header: Vec<String> = ["user_id", "name", "email", "team"]
+        .map(String::from)
+        .to_vec();
+    header.extend(FIGURES.map(String::from));
     let rows = c.items.iter().map(|r| {
-        vec![
+        let mut row = vec![
             r.user.id.to_string(),
             r.user.name.clone(),
             r.user.email.clone(),
             r.team.clone().unwrap_or_default(),
-            r.threads.to_string(),
-            r.replies.to_string(),
-            r.reports.to_string(),
-            r.ideas.to_string(),
-            r.votes.to_string(),
-            r.useful_marks.to_string(),
-            r.read_by_marketing.to_string(),
-            r.ideas_adopted.to_string(),
-            r.days_active.to_string(),
-        ]
+        ];
+        row.extend(FIGURES.iter().map(|f| r.figure(f).to_string()));
+        row
     });
     crate::spreadsheet::write(&header, rows)
 }

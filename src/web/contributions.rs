@@ -84,18 +84,6 @@ struct Week {
     height: i64,
 }
 
-const SORTS: [&str; 9] = [
-    "threads",
-    "replies",
-    "reports",
-    "ideas",
-    "votes",
-    "useful_marks",
-    "read_by_marketing",
-    "ideas_adopted",
-    "days_active",
-];
-
 /// `GET /stats`: everyone's figures over a period (marketers, admins).
 pub async fn stats(page: Page, q: web::Query<StatsQuery>) -> Result<HttpResponse, AppError> {
     page.require(Action::MarkUseful)?;
@@ -112,19 +100,13 @@ pub async fn stats(page: Page, q: web::Query<StatsQuery>) -> Result<HttpResponse
     let sort = q
         .sort
         .as_deref()
-        .filter(|s| SORTS.contains(s))
+        .filter(|s| contributions::FIGURES.contains(s))
         .unwrap_or("threads");
     figures.items.sort_by_key(|r| {
+        // "threads" ranks by all the intel sent: threads and reports.
         std::cmp::Reverse(match sort {
-            "replies" => r.replies,
-            "reports" => r.reports,
-            "ideas" => r.ideas,
-            "votes" => r.votes,
-            "useful_marks" => r.useful_marks,
-            "read_by_marketing" => r.read_by_marketing,
-            "ideas_adopted" => r.ideas_adopted,
-            "days_active" => r.days_active,
-            _ => r.threads + r.reports,
+            "threads" => r.threads + r.reports,
+            other => r.figure(other),
         })
     });
     // Per ISO week, Monday first.
@@ -153,7 +135,7 @@ pub async fn stats(page: Page, q: web::Query<StatsQuery>) -> Result<HttpResponse
     let mut ctx = tera::Context::new();
     ctx.insert("figures", &figures);
     ctx.insert("sort", sort);
-    ctx.insert("sorts", &SORTS);
+    ctx.insert("sorts", &contributions::FIGURES);
     ctx.insert("weeks", &weeks);
     ctx.insert(
         "median",
