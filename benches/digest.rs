@@ -242,6 +242,7 @@ fn run(url: &str, users: usize, posts: usize) -> String {
         secret_key: vec![3u8; 64],
         trusted_proxies: Vec::new(),
         uploads: Default::default(),
+        auth: Default::default(),
     };
     let tera = grapevine::assets::build_tera().unwrap();
     let composer = Composer {

@@ -30,6 +30,7 @@ fn spawn_grapevine(database_url: String, dir: &std::path::Path) -> u16 {
         secret_key: vec![9u8; 64],
         trusted_proxies: Vec::new(),
         uploads: Default::default(),
+        auth: Default::default(),
     };
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {

@@ -21,6 +21,141 @@ pub struct Settings {
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub uploads: UploadSettings,
+    pub auth: AuthSettings,
+}
+
+/// How people sign in besides API tokens: passwords, an OpenID Connect
+/// provider, a trusted reverse proxy's header.
+#[derive(Clone, Debug)]
+pub struct AuthSettings {
+    /// `GRAPEVINE_PASSWORD_LOGIN`: off leaves single sign-on only.
+    pub password_login: bool,
+    pub oidc: Option<OidcSettings>,
+    pub header: Option<HeaderAuth>,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        AuthSettings {
+            password_login: true,
+            oidc: None,
+            header: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct OidcSettings {
+    /// Exactly as the provider writes it in `iss`.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    /// What the sign-in button says after "Sign in with".
+    pub display_name: String,
+    /// Asked for besides `openid email profile` (e.g. `groups` at Okta).
+    pub extra_scopes: Vec<String>,
+    pub role_claim: String,
+    /// Group → role; empty: single sign-on never sets a role.
+    pub role_map: Vec<(String, crate::domain::Role)>,
+}
+
+/// `GRAPEVINE_AUTH_HEADER` (and `GRAPEVINE_AUTH_NAME_HEADER`), lower case.
+#[derive(Clone, Debug)]
+pub struct HeaderAuth {
+    pub email: actix_web::http::header::HeaderName,
+    pub name: Option<actix_web::http::header::HeaderName>,
+}
+
+fn parse_auth(trusted_proxies: &[ipnet::IpNet]) -> anyhow::Result<AuthSettings> {
+    let password_login = match var("GRAPEVINE_PASSWORD_LOGIN").as_deref().map(str::trim) {
+        None | Some("on") => true,
+        Some("off") => false,
+        Some(other) => anyhow::bail!("GRAPEVINE_PASSWORD_LOGIN: expected on or off, got {other:?}"),
+    };
+    let oidc = match var("GRAPEVINE_OIDC_ISSUER") {
+        None => None,
+        Some(issuer) => {
+            let issuer = issuer.trim().to_string();
+            if url::Url::parse(&issuer).map_or(true, |u| !matches!(u.scheme(), "http" | "https")) {
+                anyhow::bail!(
+                    "GRAPEVINE_OIDC_ISSUER: {issuer:?} is not a URL like https://login.example.com"
+                );
+            }
+            let client_id = var("GRAPEVINE_OIDC_CLIENT_ID").ok_or_else(|| {
+                anyhow::anyhow!("GRAPEVINE_OIDC_CLIENT_ID: required with GRAPEVINE_OIDC_ISSUER")
+            })?;
+            let display_name = var("GRAPEVINE_OIDC_NAME").unwrap_or_else(|| {
+                url::Url::parse(&issuer)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_string))
+                    .unwrap_or_else(|| issuer.clone())
+            });
+            Some(OidcSettings {
+                client_secret: var("GRAPEVINE_OIDC_CLIENT_SECRET"),
+                display_name,
+                extra_scopes: var("GRAPEVINE_OIDC_SCOPES")
+                    .unwrap_or_default()
+                    .split([' ', ','])
+                    .filter(|s| !s.is_empty() && !matches!(*s, "openid" | "email" | "profile"))
+                    .map(str::to_string)
+                    .collect(),
+                role_claim: var("GRAPEVINE_OIDC_ROLE_CLAIM").unwrap_or_else(|| "groups".into()),
+                role_map: parse_role_map(&var("GRAPEVINE_OIDC_ROLE_MAP").unwrap_or_default())?,
+                issuer,
+                client_id: client_id.trim().to_string(),
+            })
+        }
+    };
+    let header = match var("GRAPEVINE_AUTH_HEADER") {
+        None => None,
+        Some(name) => {
+            if trusted_proxies.is_empty() {
+                anyhow::bail!(
+                    "GRAPEVINE_AUTH_HEADER: set GRAPEVINE_TRUSTED_PROXIES to the proxies that may send it"
+                );
+            }
+            let parse = |var_name: &str, v: &str| {
+                actix_web::http::header::HeaderName::from_bytes(v.trim().to_lowercase().as_bytes())
+                    .map_err(|_| anyhow::anyhow!("{var_name}: {v:?} is not a header name"))
+            };
+            Some(HeaderAuth {
+                email: parse("GRAPEVINE_AUTH_HEADER", &name)?,
+                name: var("GRAPEVINE_AUTH_NAME_HEADER")
+                    .map(|n| parse("GRAPEVINE_AUTH_NAME_HEADER", &n))
+                    .transpose()?,
+            })
+        }
+    };
+    if !password_login && oidc.is_none() && header.is_none() {
+        anyhow::bail!(
+            "GRAPEVINE_PASSWORD_LOGIN=off: set GRAPEVINE_OIDC_ISSUER or GRAPEVINE_AUTH_HEADER, or nobody can sign in"
+        );
+    }
+    Ok(AuthSettings {
+        password_login,
+        oidc,
+        header,
+    })
+}
+
+/// `GRAPEVINE_OIDC_ROLE_MAP`: `GROUP=ROLE,…`.
+pub fn parse_role_map(text: &str) -> anyhow::Result<Vec<(String, crate::domain::Role)>> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|pair| {
+            let (group, role) = pair.rsplit_once('=').ok_or_else(|| {
+                anyhow::anyhow!("GRAPEVINE_OIDC_ROLE_MAP: {pair:?} is not GROUP=ROLE")
+            })?;
+            let role = crate::domain::Role::parse(role.trim()).map_err(|_| {
+                anyhow::anyhow!(
+                    "GRAPEVINE_OIDC_ROLE_MAP: {:?} is not a role (rep, marketer, admin)",
+                    role.trim()
+                )
+            })?;
+            Ok((group.trim().to_string(), role))
+        })
+        .collect()
 }
 
 /// Where uploaded files live (`GRAPEVINE_STORAGE`).
@@ -127,6 +262,7 @@ impl Settings {
             smtp_url,
             mail_from,
             secret_key,
+            auth: parse_auth(&trusted_proxies)?,
             trusted_proxies,
             uploads: parse_uploads()?,
         })

@@ -88,6 +88,11 @@ impl Application {
             hub: crate::live::Hub::default(),
             store: crate::uploads::store::from_settings(&settings),
             uploads: crate::uploads::Workshop::new(),
+            oidc: settings
+                .auth
+                .oidc
+                .clone()
+                .map(crate::auth::oidc::Provider::new),
         });
         state.hub.start_poller(state.pool.clone());
         crate::notify::start_worker(state.clone());

@@ -16,4 +16,6 @@ pub struct AppState {
     pub store: Box<dyn crate::uploads::store::BlobStore>,
     /// The threads that make uploaded files safe (see `uploads::Workshop`).
     pub uploads: crate::uploads::Workshop,
+    /// The OpenID Connect provider, when one is configured.
+    pub oidc: Option<crate::auth::oidc::Provider>,
 }

@@ -33,6 +33,8 @@ pub struct Credentials {
     /// `Some(None)`: an Authorization header that is not a bearer token.
     token: Option<Option<String>>,
     session_uid: Option<i64>,
+    /// Email (and name) a trusted proxy vouches for (`GRAPEVINE_AUTH_HEADER`).
+    proxy_user: Option<(String, Option<String>)>,
     /// Already looked up earlier in this request.
     resolved: Option<Option<User>>,
 }
@@ -47,16 +49,57 @@ impl Credentials {
                 .filter(|t| !t.is_empty())
                 .map(str::to_string)
         });
-        let session_uid = match token {
+        let proxy_user = match token {
             Some(_) => None,
-            None => req.get_session().get::<i64>(SESSION_USER).ok().flatten(),
+            None => proxy_user(req),
+        };
+        let session_uid = match (&token, &proxy_user) {
+            (None, None) => req.get_session().get::<i64>(SESSION_USER).ok().flatten(),
+            _ => None,
         };
         Credentials {
             token,
             session_uid,
+            proxy_user,
             resolved,
         }
     }
+
+    /// Credentials the browser sends by itself (a cookie, a proxy's
+    /// header): state-changing API calls with them need the CSRF token.
+    fn ambient(&self) -> bool {
+        self.session_uid.is_some() || self.proxy_user.is_some()
+    }
+}
+
+/// The identity header, believed only when the connection itself comes
+/// from a trusted proxy (not from `X-Forwarded-For`, which anyone writes).
+fn proxy_user(req: &HttpRequest) -> Option<(String, Option<String>)> {
+    let state = req.app_data::<web::Data<AppState>>()?;
+    let auth = state.settings.auth.header.as_ref()?;
+    let email = req.headers().get(&auth.email)?.to_str().ok()?.trim();
+    if email.is_empty() {
+        return None;
+    }
+    let peer = req.peer_addr().map(|a| a.ip());
+    let trusted = peer.is_some_and(|ip| {
+        state
+            .settings
+            .trusted_proxies
+            .iter()
+            .any(|n| n.contains(&ip))
+    });
+    if !trusted {
+        tracing::warn!(peer = ?peer, header = %auth.email, "identity header from an untrusted address ignored");
+        return None;
+    }
+    let name = auth
+        .name
+        .as_ref()
+        .and_then(|n| req.headers().get(n))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    Some((email.to_string(), name))
 }
 
 /// The active user behind the credentials. A token that is present but
@@ -70,6 +113,10 @@ pub fn lookup(conn: &mut DbConn, creds: &Credentials) -> Result<Option<User>, Ap
             tokens::authenticate(conn, token)?.ok_or(AppError::Unauthorized)?,
         )),
         Some(None) => Err(AppError::Unauthorized),
+        None if creds.proxy_user.is_some() => {
+            let (email, name) = creds.proxy_user.as_ref().expect("checked");
+            crate::models::identities::from_header(conn, email, name.as_deref())
+        }
         None => match creds.session_uid {
             Some(id) => Ok(users::find(conn, id)?.filter(|u| u.active)),
             None => Ok(None),
@@ -85,9 +132,10 @@ pub fn settle(
     creds: &Credentials,
     user: Option<User>,
 ) -> Result<Option<User>, AppError> {
-    if creds.resolved.is_none() && creds.session_uid.is_some() {
+    if creds.resolved.is_none() && creds.ambient() {
         match &user {
-            None => req.get_session().purge(),
+            None if creds.session_uid.is_some() => req.get_session().purge(),
+            None => {}
             Some(_) => check_api_csrf(req)?,
         }
     }

@@ -429,6 +429,29 @@ diesel::table! {
 
 diesel::joinable!(post_marks -> posts (post_id));
 
+diesel::table! {
+    user_identities (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        issuer -> Text,
+        subject -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(user_identities -> users (user_id));
+
+diesel::table! {
+    oidc_logins (state) {
+        state -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        redirect_uri -> Text,
+        next -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     post_marks,
     report_forms,
@@ -466,4 +489,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     worker_cursors,
     outbox,
     digest_claims,
+    user_identities,
 );

@@ -38,6 +38,11 @@ pub struct NewMail {
 
 /// Records a mail; false when a mail with that key already exists.
 pub fn enqueue(conn: &mut DbConn, mail: &NewMail) -> QueryResult<bool> {
+    // `.invalid` addresses (RFC 2606) are placeholders: the system account,
+    // single sign-on users whose provider did not verify their email.
+    if mail.recipient.ends_with(".invalid") {
+        return Ok(false);
+    }
     let t = now();
     let values = (
         outbox::dedup_key.eq(&mail.dedup_key),

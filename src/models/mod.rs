@@ -7,6 +7,7 @@ pub mod audit;
 pub mod categories;
 pub mod competitors;
 pub mod follows;
+pub mod identities;
 pub mod posts;
 pub mod setup;
 pub mod threads;

@@ -15,6 +15,7 @@ mod reports;
 mod search;
 mod session;
 mod settings;
+mod sso;
 mod unsubscribe;
 
 use actix_web::middleware::ErrorHandlers;
@@ -35,6 +36,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/", web::get().to(home::home))
             .route("/login", web::get().to(session::login_form))
             .route("/login", web::post().to(session::login))
+            .route("/login/oidc", web::get().to(sso::start))
+            .route("/login/oidc/callback", web::get().to(sso::callback))
             .route("/logout", web::get().to(session::logout_form))
             .route("/logout", web::post().to(session::logout))
             .route("/setup", web::get().to(session::setup_form))

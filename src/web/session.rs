@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::{redirect, safe_next, Page};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{password, SESSION_CSRF, SESSION_USER};
+use crate::auth::{password, SESSION_CSRF, SESSION_SSO, SESSION_USER};
 use crate::db;
 use crate::domain::{Email, NewPassword, PersonName, Role};
 use crate::error::AppError;
@@ -15,16 +15,35 @@ use crate::models::{setup, throttle, users};
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    signed_out: Option<String>,
 }
 
 pub async fn login_form(page: Page, q: web::Query<NextQuery>) -> Result<HttpResponse, AppError> {
     if page.user.is_some() {
         return Ok(redirect(&safe_next(q.next.as_deref())));
     }
-    let mut ctx = tera::Context::new();
-    ctx.insert("next", &safe_next(q.next.as_deref()));
+    let mut ctx = login_context(&page, &safe_next(q.next.as_deref()));
     ctx.insert("email", "");
+    if q.signed_out.as_deref() == Some("sso") {
+        if let Some(provider) = &page.state.oidc {
+            let back = format!("{}/login", page.state.settings.base_url);
+            ctx.insert("provider_logout", &provider.end_session_url(&back).await);
+        }
+    }
     page.render("login.html", ctx)
+}
+
+/// What the sign-in page offers: the provider's button, the password form.
+fn login_context(page: &Page, next: &str) -> tera::Context {
+    let mut ctx = tera::Context::new();
+    ctx.insert("next", next);
+    let auth = &page.state.settings.auth;
+    ctx.insert(
+        "sso_name",
+        &auth.oidc.as_ref().map(|o| o.display_name.as_str()),
+    );
+    ctx.insert("password_login", &auth.password_login);
+    ctx
 }
 
 #[derive(Deserialize)]
@@ -47,6 +66,12 @@ pub async fn login(
     page: Page,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
+    if !page.state.settings.auth.password_login {
+        let mut ctx = login_context(&page, &safe_next(form.next.as_deref()));
+        ctx.insert("email", "");
+        ctx.insert("error", &page.t("login-password-off"));
+        return page.render_status(StatusCode::FORBIDDEN, "login.html", ctx);
+    }
     let ip = crate::client_addr::of(&req);
     let email_key = form.email.trim().to_lowercase();
     let (email_in, password_in) = (form.email.clone(), form.password);
@@ -97,8 +122,7 @@ pub async fn login(
             ),
         ),
     };
-    let mut ctx = tera::Context::new();
-    ctx.insert("next", &next);
+    let mut ctx = login_context(&page, &next);
     ctx.insert("email", form.email.trim());
     ctx.insert("error", &message);
     page.render_status(status, "login.html", ctx)
@@ -115,8 +139,13 @@ pub async fn logout_form(page: Page) -> Result<HttpResponse, AppError> {
 pub struct Empty {}
 
 pub async fn logout(page: Page, _form: CsrfForm<Empty>) -> HttpResponse {
+    let sso = matches!(page.session.get::<bool>(SESSION_SSO), Ok(Some(true)));
     page.session.purge();
-    redirect("/login")
+    redirect(if sso {
+        "/login?signed_out=sso"
+    } else {
+        "/login"
+    })
 }
 
 #[derive(Deserialize)]

@@ -415,3 +415,56 @@ async fn request_log_redacts_secrets_and_ignores_untrusted_forwarding() {
         "the setup link goes to stdout, not the log"
     );
 }
+
+#[test]
+fn unsafe_sign_in_settings_stop_start_up_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (env, names) in [
+        (
+            &[("GRAPEVINE_TRUSTED_PROXIES", "0.0.0.0/0")][..],
+            "GRAPEVINE_TRUSTED_PROXIES",
+        ),
+        (
+            &[("GRAPEVINE_TRUSTED_PROXIES", "10.0.0.1, ::/0")][..],
+            "GRAPEVINE_TRUSTED_PROXIES",
+        ),
+        (
+            &[("GRAPEVINE_AUTH_HEADER", "X-Remote-Email")][..],
+            "GRAPEVINE_AUTH_HEADER",
+        ),
+        (
+            &[("GRAPEVINE_PASSWORD_LOGIN", "off")][..],
+            "GRAPEVINE_PASSWORD_LOGIN",
+        ),
+        (
+            &[("GRAPEVINE_PASSWORD_LOGIN", "maybe")][..],
+            "GRAPEVINE_PASSWORD_LOGIN",
+        ),
+        (
+            &[("GRAPEVINE_OIDC_ISSUER", "https://id.example")][..],
+            "GRAPEVINE_OIDC_CLIENT_ID",
+        ),
+        (
+            &[
+                ("GRAPEVINE_OIDC_ISSUER", "https://id.example"),
+                ("GRAPEVINE_OIDC_CLIENT_ID", "grapevine"),
+                ("GRAPEVINE_OIDC_ROLE_MAP", "admins=root"),
+            ][..],
+            "GRAPEVINE_OIDC_ROLE_MAP",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_grapevine"))
+            .arg("serve")
+            .env("GRAPEVINE_DATA_DIR", dir.path())
+            .env("GRAPEVINE_BIND", "127.0.0.1:0")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{env:?} started");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(names) && err.trim().lines().count() == 1,
+            "{env:?}: {err}"
+        );
+    }
+}

@@ -1,3 +1,4 @@
+use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
@@ -52,6 +53,24 @@ macro_rules! browser_test {
             }
         }
     )+};
+}
+
+/// A free port never handed out before in this process: tests running in
+/// parallel must not start their SMTP servers on the same port.
+pub fn free_port() -> u16 {
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap();
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 pub struct TestDb {
@@ -141,6 +160,7 @@ pub async fn spawn_app_with(
         secret_key: vec![7u8; 64],
         trusted_proxies: Vec::new(),
         uploads: Default::default(),
+        auth: Default::default(),
     };
     let mut options = RunOptions {
         workers: 2,

@@ -2,7 +2,6 @@
 //! (aiosmtpd, started here) by the real binary and the real application.
 
 use std::collections::BTreeMap;
-use std::net::TcpListener;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
@@ -36,24 +35,6 @@ macro_rules! smtp_test {
 /// The secret the CLI and the application share, so the CLI's signed links
 /// work on the application.
 const SECRET: &str = "a secret shared by the command line and the server in these tests";
-
-/// A free port never handed out before in this process: tests running in
-/// parallel must not start their SMTP servers on the same port.
-fn free_port() -> u16 {
-    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
-    let mut given = GIVEN.lock().unwrap();
-    loop {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        if !given.contains(&port) {
-            given.push(port);
-            return port;
-        }
-    }
-}
 
 /// An aiosmtpd server writing what it receives to a maildir.
 struct Smtp {

@@ -21,5 +21,6 @@ mod openapi;
 mod reports;
 mod resilience;
 mod search;
+mod sso;
 mod uploads;
 mod visibility;

@@ -796,6 +796,7 @@ fn test_settings(app: &TestApp) -> grapevine::config::Settings {
         secret_key: vec![7u8; 64],
         trusted_proxies: Vec::new(),
         uploads: Default::default(),
+        auth: Default::default(),
     }
 }
 
