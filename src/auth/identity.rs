@@ -33,8 +33,9 @@ pub struct Credentials {
     /// `Some(None)`: an Authorization header that is not a bearer token.
     token: Option<Option<String>>,
     session_uid: Option<i64>,
-    /// Email (and name) a trusted proxy vouches for (`GRAPEVINE_AUTH_HEADER`).
-    proxy_user: Option<(String, Option<String>)>,
+    /// Email, name and client address a trusted proxy vouches for
+    /// (`GRAPEVINE_AUTH_HEADER`).
+    proxy_user: Option<ProxyUser>,
     /// Already looked up earlier in this request.
     resolved: Option<Option<User>>,
 }
@@ -74,7 +75,14 @@ impl Credentials {
 
 /// The identity header, believed only when the connection itself comes
 /// from a trusted proxy (not from `X-Forwarded-For`, which anyone writes).
-fn proxy_user(req: &HttpRequest) -> Option<(String, Option<String>)> {
+#[derive(Clone, Debug)]
+struct ProxyUser {
+    email: String,
+    name: Option<String>,
+    client: String,
+}
+
+fn proxy_user(req: &HttpRequest) -> Option<ProxyUser> {
     let state = req.app_data::<web::Data<AppState>>()?;
     let auth = state.settings.auth.header.as_ref()?;
     let email = req.headers().get(&auth.email)?.to_str().ok()?.trim();
@@ -99,7 +107,11 @@ fn proxy_user(req: &HttpRequest) -> Option<(String, Option<String>)> {
         .and_then(|n| req.headers().get(n))
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    Some((email.to_string(), name))
+    Some(ProxyUser {
+        email: email.to_string(),
+        name,
+        client: crate::client_addr::of(req),
+    })
 }
 
 /// The active user behind the credentials. A token that is present but
@@ -114,8 +126,8 @@ pub fn lookup(conn: &mut DbConn, creds: &Credentials) -> Result<Option<User>, Ap
         )),
         Some(None) => Err(AppError::Unauthorized),
         None if creds.proxy_user.is_some() => {
-            let (email, name) = creds.proxy_user.as_ref().expect("checked");
-            crate::models::identities::from_header(conn, email, name.as_deref())
+            let p = creds.proxy_user.as_ref().expect("checked");
+            crate::models::identities::from_header(conn, &p.email, p.name.as_deref(), &p.client)
         }
         None => match creds.session_uid {
             Some(id) => Ok(users::find(conn, id)?.filter(|u| u.active)),

@@ -137,6 +137,7 @@ diesel::table! {
         target_id -> BigInt,
         detail -> Text,
         created_at -> Timestamp,
+        ip -> Nullable<Text>,
     }
 }
 

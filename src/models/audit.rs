@@ -15,6 +15,25 @@ pub fn record(
     target_id: i64,
     detail: &str,
 ) -> QueryResult<()> {
+    record_from(
+        conn,
+        actor_id,
+        action,
+        (target_kind, target_id),
+        detail,
+        None,
+    )
+}
+
+/// `record`, with the client's address (`client_addr::of`).
+pub fn record_from(
+    conn: &mut DbConn,
+    actor_id: i64,
+    action: &str,
+    (target_kind, target_id): (&str, i64),
+    detail: &str,
+    ip: Option<&str>,
+) -> QueryResult<()> {
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::actor_id.eq(actor_id),
@@ -23,6 +42,7 @@ pub fn record(
             audit_log::target_id.eq(target_id),
             audit_log::detail.eq(detail),
             audit_log::created_at.eq(now()),
+            audit_log::ip.eq(ip),
         ))
         .execute(conn)
         .map(|_| ())
@@ -38,6 +58,7 @@ pub struct AuditEntry {
     pub detail: String,
     #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    pub ip: Option<String>,
 }
 
 pub fn recent(conn: &mut DbConn, limit: i64, offset: i64) -> QueryResult<Vec<AuditEntry>> {
@@ -54,6 +75,7 @@ pub fn recent(conn: &mut DbConn, limit: i64, offset: i64) -> QueryResult<Vec<Aud
             audit_log::target_id,
             audit_log::detail,
             audit_log::created_at,
+            audit_log::ip,
         ))
         .load(conn)
 }

@@ -16,6 +16,7 @@ use crate::db::schema::{oidc_logins, user_identities, users as users_t};
 use crate::db::{now, DbConn};
 use crate::domain::{Email, PersonName, Role};
 use crate::error::AppError;
+use crate::models::audit;
 use crate::models::users::{self, NewUser, User};
 
 /// The domain of addresses that are not real (RFC 2606): no mail is sent there.
@@ -28,6 +29,7 @@ pub fn sign_in(
     conn: &mut DbConn,
     claims: &Claims,
     role: Option<Role>,
+    ip: &str,
 ) -> Result<Result<User, Failure>, AppError> {
     if claims.subject.is_empty() {
         return Ok(Err(Failure::Incomplete));
@@ -64,7 +66,17 @@ pub fn sign_in(
                             role: role.unwrap_or(Role::Rep),
                             locale: None,
                         };
-                        users::create_with_hash(conn, &new, "")?
+                        let user = users::create_with_hash(conn, &new, "")?;
+                        let detail = format!("{} · single sign-on", user.email);
+                        audit::record_from(
+                            conn,
+                            user.id,
+                            "user.create",
+                            ("user", user.id),
+                            &detail,
+                            Some(ip),
+                        )?;
+                        user
                     }
                 };
                 diesel::insert_into(user_identities::table)
@@ -81,7 +93,16 @@ pub fn sign_in(
         if !user.active {
             return Ok(Err(Failure::Deactivated));
         }
-        Ok(Ok(refresh(conn, user, claims, verified_email, role)?))
+        let user = refresh(conn, user, claims, verified_email, role)?;
+        audit::record_from(
+            conn,
+            user.id,
+            "user.sign_in",
+            ("user", user.id),
+            "single sign-on",
+            Some(ip),
+        )?;
+        Ok(Ok(user))
     })
 }
 
@@ -136,6 +157,7 @@ pub fn from_header(
     conn: &mut DbConn,
     email: &str,
     name: Option<&str>,
+    ip: &str,
 ) -> Result<Option<User>, AppError> {
     let Ok(email) = Email::parse(email) else {
         tracing::warn!("trusted header: not an email address");
@@ -151,7 +173,18 @@ pub fn from_header(
         locale: None,
     };
     match users::create_with_hash(conn, &new, "") {
-        Ok(user) => Ok(Some(user)),
+        Ok(user) => {
+            let detail = format!("{} · proxy header", user.email);
+            audit::record_from(
+                conn,
+                user.id,
+                "user.create",
+                ("user", user.id),
+                &detail,
+                Some(ip),
+            )?;
+            Ok(Some(user))
+        }
         // Two first requests at once: the other one created it.
         Err(_) => Ok(users::find_by_email(conn, &email)?.filter(|u| u.active)),
     }

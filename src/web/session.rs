@@ -10,7 +10,7 @@ use crate::auth::{password, SESSION_CSRF, SESSION_SSO, SESSION_USER};
 use crate::db;
 use crate::domain::{Email, NewPassword, PersonName, Role};
 use crate::error::AppError;
-use crate::models::{setup, throttle, users};
+use crate::models::{audit, setup, throttle, users};
 
 #[derive(Deserialize)]
 pub struct NextQuery {
@@ -93,6 +93,14 @@ pub async fn login(
         match row {
             Some(r) if ok => {
                 throttle::clear(conn, &email_key)?;
+                audit::record_from(
+                    conn,
+                    r.id,
+                    "user.sign_in",
+                    ("user", r.id),
+                    "password",
+                    Some(&ip),
+                )?;
                 Ok(Outcome::Success(r.id))
             }
             _ => {

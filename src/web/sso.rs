@@ -49,7 +49,11 @@ pub struct Callback {
     error: Option<String>,
 }
 
-pub async fn callback(page: Page, q: web::Query<Callback>) -> Result<HttpResponse, AppError> {
+pub async fn callback(
+    req: actix_web::HttpRequest,
+    page: Page,
+    q: web::Query<Callback>,
+) -> Result<HttpResponse, AppError> {
     let Some(provider) = page.state.oidc.as_ref() else {
         return Err(AppError::NotFound);
     };
@@ -86,8 +90,9 @@ pub async fn callback(page: Page, q: web::Query<Callback>) -> Result<HttpRespons
         Err(f) => return failure(&page, f),
     };
     let role = crate::auth::oidc::mapped_role(&provider.settings, &claims.groups);
+    let ip = crate::client_addr::of(&req);
     let user = db::run(&page.state.pool, move |conn| {
-        identities::sign_in(conn, &claims, role)
+        identities::sign_in(conn, &claims, role, &ip)
     })
     .await?;
     let user = match user {

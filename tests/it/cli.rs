@@ -267,11 +267,8 @@ async fn binary_in_an_empty_folder_serves_pages_with_css() {
     let dir = tempfile::tempdir().unwrap();
     let exe = dir.path().join("grapevine");
     std::fs::copy(env!("CARGO_BIN_EXE_grapevine"), &exe).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // From the shared list, so no other test's server is handed this port.
+    let port = free_port();
     let mut child = Command::new(&exe)
         .current_dir(dir.path())
         .env_remove("GRAPEVINE_DATA_DIR")
@@ -358,11 +355,7 @@ async fn binary_in_an_empty_folder_serves_pages_with_css() {
 #[actix_web::test]
 async fn request_log_redacts_secrets_and_ignores_untrusted_forwarding() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let log = dir.path().join("server.log");
     let child = Command::new(env!("CARGO_BIN_EXE_grapevine"))
         .current_dir(dir.path())

@@ -682,9 +682,17 @@ async fn moderation_pin_lock_hide_move_and_audit(db: Db) {
         "thread.hide",
         "thread.unhide",
         "thread.move",
+        "user.sign_in",
     ] {
         assert!(html.contains(action), "{action} in the audit log");
     }
+    // A password sign-in, with the address it came from.
+    assert!(
+        texts(&html, "table.audit tr")
+            .iter()
+            .any(|row| row.contains("user.sign_in password") && row.contains("127.0.0.1")),
+        "{html}"
+    );
     assert!(html.contains("User mkt@example.com"));
     let (m, _) = app.signed_in("mkt2@example.com", Role::Marketer).await;
     assert_eq!(app.get_html(&m, "/admin/audit").await.0, 403);

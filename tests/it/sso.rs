@@ -271,6 +271,17 @@ async fn sign_in_as(app: &TestApp, login: &str) -> (reqwest::Client, serde_json:
     (a, me)
 }
 
+/// The audit log's entries, oldest first: action, detail, address.
+fn audit_of(app: &TestApp) -> Vec<(String, String, Option<String>)> {
+    app.with_conn(|c| {
+        let mut rows = grapevine::models::audit::recent(c, 100, 0).unwrap();
+        rows.reverse();
+        rows.into_iter()
+            .map(|e| (e.action, e.detail, e.ip))
+            .collect()
+    })
+}
+
 async fn sign_in_maps_the_role_and_follows_group_changes(db: Db) {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
@@ -281,6 +292,22 @@ async fn sign_in_maps_the_role_and_follows_group_changes(db: Db) {
     assert_eq!(first["role"], "marketer", "{first}");
     assert_eq!(first["email"], "alice@example.com");
     assert_eq!(first["name"], "Alice Martin");
+    let local = Some("127.0.0.1".to_string());
+    assert_eq!(
+        audit_of(&app),
+        [
+            (
+                "user.create".into(),
+                "alice@example.com · single sign-on".into(),
+                local.clone()
+            ),
+            (
+                "user.sign_in".into(),
+                "single sign-on".into(),
+                local.clone()
+            ),
+        ]
+    );
 
     // Signing out ends the Grapevine session and offers the provider's logout.
     let page = agent
@@ -613,6 +640,7 @@ async fn trusted_header_signs_in_only_from_trusted_proxies(db: Db) {
             .get(app.url("/api/v1/me"))
             .header("x-remote-email", email)
             .header("x-remote-name", "Field Rep")
+            .header("x-forwarded-for", "203.0.113.9")
             .send()
     };
     let res = call(&trusted, "Fiona@Example.com").await.unwrap();
@@ -621,6 +649,16 @@ async fn trusted_header_signs_in_only_from_trusted_proxies(db: Db) {
     assert_eq!(me["email"], "fiona@example.com");
     assert_eq!(me["name"], "Field Rep");
     assert_eq!(me["role"], "rep", "created as a rep on first sight");
+    // The audit log has the creation, from the address the proxy saw.
+    let audit = audit_of(&trusted);
+    assert_eq!(
+        audit,
+        [(
+            "user.create".to_string(),
+            "fiona@example.com · proxy header".to_string(),
+            Some("203.0.113.9".to_string())
+        )]
+    );
     // The same person again: the same account.
     let again: serde_json::Value = call(&trusted, "fiona@example.com")
         .await

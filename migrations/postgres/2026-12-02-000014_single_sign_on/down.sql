@@ -1,2 +1,3 @@
+ALTER TABLE audit_log DROP COLUMN ip;
 DROP TABLE oidc_logins;
 DROP TABLE user_identities;

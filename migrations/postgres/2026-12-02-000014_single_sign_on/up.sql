@@ -22,3 +22,7 @@ CREATE TABLE oidc_logins (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX oidc_logins_by_time ON oidc_logins (created_at);
+
+-- Where an audited action came from (the client's address, believed from
+-- X-Forwarded-For only behind a trusted proxy); empty for older entries.
+ALTER TABLE audit_log ADD COLUMN ip TEXT;

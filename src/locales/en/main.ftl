@@ -194,6 +194,8 @@ admin-action = Action
 admin-target = On
 admin-thread = thread
 admin-post = post
+admin-user = user
+admin-from = From
 admin-audit-empty = No moderation yet.
 
 error-slug-invalid = Use 2 to 50 lowercase letters, digits and dashes.

@@ -194,6 +194,8 @@ admin-action = Action
 admin-target = Sur
 admin-thread = discussion
 admin-post = message
+admin-user = utilisateur
+admin-from = Depuis
 admin-audit-empty = Aucune modération pour l'instant.
 
 error-slug-invalid = Utilisez 2 à 50 minuscules, chiffres et tirets.
