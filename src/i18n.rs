@@ -56,9 +56,17 @@ pub fn t(lang: &str, key: &str) -> String {
 }
 
 pub fn t_args(lang: &str, key: &str, args: &[(&'static str, String)]) -> String {
+    // A number given as text is passed as a number: plural branches
+    // (`[one]`, `*[other]`) select on numbers only.
     let map: HashMap<std::borrow::Cow<'static, str>, FluentValue<'static>> = args
         .iter()
-        .map(|(k, v)| ((*k).into(), FluentValue::from(v.clone())))
+        .map(|(k, v)| {
+            let value = match v.parse::<f64>() {
+                Ok(n) if v.trim() == v => FluentValue::from(n),
+                _ => FluentValue::from(v.clone()),
+            };
+            ((*k).into(), value)
+        })
         .collect();
     LOCALES.lookup_with_args(&langid(lang), key, &map)
 }
@@ -103,6 +111,58 @@ mod tests {
             assert!(en.contains(k), "en is missing {k}");
         }
         assert_ne!(t("en", "nav-home"), t("fr", "nav-home"));
+    }
+
+    /// Every message that chooses a plural, rendered at 0, 1 and 2 in both
+    /// languages, shows the count (French counts 0 as singular; no branch
+    /// may print a fixed "1").
+    #[test]
+    fn every_plural_shows_its_count() {
+        for (lang, text) in [
+            ("en", include_str!("locales/en/main.ftl")),
+            ("fr", include_str!("locales/fr/main.ftl")),
+        ] {
+            let mut checked = 0;
+            let mut lines = text.lines().peekable();
+            while let Some(line) = lines.next() {
+                let Some((key, first)) = line.split_once(" = ").filter(|_| !line.starts_with(' ')) else {
+                    continue;
+                };
+                let mut body = first.to_string();
+                while lines.peek().is_some_and(|l| l.starts_with(' ') || l.starts_with('}')) {
+                    body.push('\n');
+                    body.push_str(lines.next().unwrap());
+                }
+                if !body.contains("->") {
+                    continue;
+                }
+                let vars: Vec<&'static str> = body
+                    .split('$')
+                    .skip(1)
+                    .map(|v| v.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap())
+                    .map(|v| &*Box::leak(v.to_string().into_boxed_str()))
+                    .collect();
+                let exact_zero = body.contains("[0]");
+                for n in 0..3 {
+                    let args: Vec<(&'static str, String)> =
+                        vars.iter().map(|v| (*v, n.to_string())).collect();
+                    let out = t_args(lang, key, &args);
+                    if n == 0 && exact_zero {
+                        continue;
+                    }
+                    assert!(out.contains(&n.to_string()), "{lang} {key} at {n}: {out:?}");
+                }
+                checked += 1;
+            }
+            assert!(checked >= 10, "{lang}: only {checked} plural messages found");
+        }
+        let at = |lang, key, n: u32| t_args(lang, key, &[("count", n.to_string())]);
+        assert_eq!(at("fr", "ideas-votes", 0), "0 vote");
+        assert_eq!(at("fr", "ideas-votes", 2), "2 votes");
+        assert_eq!(at("en", "ideas-votes", 0), "0 votes");
+        assert_eq!(at("en", "email-replies", 1), "1 reply");
+        assert_eq!(at("en", "email-votes", 1), "1 vote");
+        assert_eq!(at("fr", "email-replies", 0), "0 réponse");
     }
 
     #[test]

@@ -106,11 +106,11 @@ forum-new-thread = New post
 forum-restricted = Restricted
 forum-archived = Archived
 forum-thread-count = { $count ->
-    [one] 1 thread
+    [one] { $count } thread
    *[other] { $count } threads
 }
 forum-reply-count = { $count ->
-    [one] 1 reply
+    [one] { $count } reply
    *[other] { $count } replies
 }
 forum-last-activity = last activity
@@ -245,7 +245,7 @@ crm-saved = Saved.
 crm-import-help = A CSV file, UTF-8, with a header row: external_id and name are required; domain, industry and owner_email are optional; other columns are ignored. Rows update existing accounts by external_id. A file with any invalid row imports nothing.
 crm-import-done = Imported: { $created } created, { $updated } updated, { $unchanged } unchanged.
 crm-import-refused = { $count ->
-    [one] 1 invalid row: nothing was imported. Fix it and upload the file again.
+    [one] { $count } invalid row: nothing was imported. Fix it and upload the file again.
    *[other] { $count } invalid rows: nothing was imported. Fix them and upload the file again.
 }
 crm-line = Line { $line }
@@ -279,11 +279,11 @@ ideas-none = No ideas here yet.
 ideas-vote = Vote
 ideas-voted = Voted
 ideas-votes = { $count ->
-    [one] 1 vote
+    [one] { $count } vote
    *[other] { $count } votes
 }
 ideas-impact = { $count ->
-    [one] 1 customer
+    [one] { $count } customer
    *[other] { $count } customers
 }
 ideas-anonymous = Anonymous
@@ -325,7 +325,7 @@ live-resume = Resume
 live-connected = Live: new items appear at the top.
 live-paused = Paused: new items wait until you resume.
 live-new-items = { $count ->
-    [one] 1 new item: show
+    [one] { $count } new item: show
    *[other] { $count } new items: show
 }
 event-thread-created = New thread
@@ -374,8 +374,14 @@ email-digest-activity = New posts in what you follow
 email-digest-ideas = New ideas
 email-digest-changes = Idea updates
 email-digest-yours = yours
-email-replies = { $count } replies
-email-votes = { $count } votes
+email-replies = { $count ->
+    [one] { $count } reply
+   *[other] { $count } replies
+}
+email-votes = { $count ->
+    [one] { $count } vote
+   *[other] { $count } votes
+}
 email-anonymous = anonymous
 email-by = by { $name }
 email-open = Open Grapevine
@@ -473,7 +479,7 @@ capture-no-match = No account matches.
 capture-clear = Change
 capture-required = required
 capture-queued = { $n ->
-    [one] 1 report waiting to send
+    [one] { $n } report waiting to send
    *[other] { $n } reports waiting to send
 }
 capture-failed = Not sent: { $reason }
@@ -490,7 +496,7 @@ report-figures-from = From
 report-figures-to = To
 report-figures-apply = Show
 report-figures-count = { $n ->
-    [one] 1 report
+    [one] { $n } report
    *[other] { $n } reports
 }
 report-figures-csv = Download CSV

@@ -106,11 +106,11 @@ forum-new-thread = Nouveau message
 forum-restricted = Restreint
 forum-archived = Archivé
 forum-thread-count = { $count ->
-    [one] 1 discussion
+    [one] { $count } discussion
    *[other] { $count } discussions
 }
 forum-reply-count = { $count ->
-    [one] 1 réponse
+    [one] { $count } réponse
    *[other] { $count } réponses
 }
 forum-last-activity = dernière activité
@@ -245,7 +245,7 @@ crm-saved = Enregistré.
 crm-import-help = Un fichier CSV, en UTF-8, avec une ligne d'en-tête : external_id et name sont obligatoires ; domain, industry et owner_email sont facultatifs ; les autres colonnes sont ignorées. Les lignes mettent à jour les comptes existants par external_id. Un fichier avec une seule ligne invalide n'importe rien.
 crm-import-done = Importé : { $created } créés, { $updated } mis à jour, { $unchanged } inchangés.
 crm-import-refused = { $count ->
-    [one] 1 ligne invalide : rien n'a été importé. Corrigez-la et envoyez à nouveau le fichier.
+    [one] { $count } ligne invalide : rien n'a été importé. Corrigez-la et envoyez à nouveau le fichier.
    *[other] { $count } lignes invalides : rien n'a été importé. Corrigez-les et envoyez à nouveau le fichier.
 }
 crm-line = Ligne { $line }
@@ -279,11 +279,11 @@ ideas-none = Pas encore d'idée ici.
 ideas-vote = Voter
 ideas-voted = Voté
 ideas-votes = { $count ->
-    [one] 1 vote
+    [one] { $count } vote
    *[other] { $count } votes
 }
 ideas-impact = { $count ->
-    [one] 1 client
+    [one] { $count } client
    *[other] { $count } clients
 }
 ideas-anonymous = Anonyme
@@ -325,7 +325,7 @@ live-resume = Reprendre
 live-connected = En direct : les nouveautés apparaissent en haut.
 live-paused = En pause : les nouveautés attendent votre reprise.
 live-new-items = { $count ->
-    [one] 1 nouveauté : afficher
+    [one] { $count } nouveauté : afficher
    *[other] { $count } nouveautés : afficher
 }
 event-thread-created = Nouvelle discussion
@@ -374,8 +374,14 @@ email-digest-activity = Nouveaux messages dans ce que vous suivez
 email-digest-ideas = Nouvelles idées
 email-digest-changes = Nouvelles des idées
 email-digest-yours = la vôtre
-email-replies = { $count } réponses
-email-votes = { $count } votes
+email-replies = { $count ->
+    [one] { $count } réponse
+   *[other] { $count } réponses
+}
+email-votes = { $count ->
+    [one] { $count } vote
+   *[other] { $count } votes
+}
 email-anonymous = anonyme
 email-by = par { $name }
 email-open = Ouvrir Grapevine
@@ -473,7 +479,7 @@ capture-no-match = Aucun compte ne correspond.
 capture-clear = Changer
 capture-required = obligatoire
 capture-queued = { $n ->
-    [one] 1 remontée en attente d’envoi
+    [one] { $n } remontée en attente d’envoi
    *[other] { $n } remontées en attente d’envoi
 }
 capture-failed = Non envoyée : { $reason }
@@ -490,7 +496,7 @@ report-figures-from = Du
 report-figures-to = Au
 report-figures-apply = Afficher
 report-figures-count = { $n ->
-    [one] 1 remontée
+    [one] { $n } remontée
    *[other] { $n } remontées
 }
 report-figures-csv = Télécharger le CSV
