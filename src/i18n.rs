@@ -125,11 +125,15 @@ mod tests {
             let mut checked = 0;
             let mut lines = text.lines().peekable();
             while let Some(line) = lines.next() {
-                let Some((key, first)) = line.split_once(" = ").filter(|_| !line.starts_with(' ')) else {
+                let Some((key, first)) = line.split_once(" = ").filter(|_| !line.starts_with(' '))
+                else {
                     continue;
                 };
                 let mut body = first.to_string();
-                while lines.peek().is_some_and(|l| l.starts_with(' ') || l.starts_with('}')) {
+                while lines
+                    .peek()
+                    .is_some_and(|l| l.starts_with(' ') || l.starts_with('}'))
+                {
                     body.push('\n');
                     body.push_str(lines.next().unwrap());
                 }
@@ -139,7 +143,11 @@ mod tests {
                 let vars: Vec<&'static str> = body
                     .split('$')
                     .skip(1)
-                    .map(|v| v.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap())
+                    .map(|v| {
+                        v.split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .next()
+                            .unwrap()
+                    })
                     .map(|v| &*Box::leak(v.to_string().into_boxed_str()))
                     .collect();
                 let exact_zero = body.contains("[0]");
@@ -154,7 +162,10 @@ mod tests {
                 }
                 checked += 1;
             }
-            assert!(checked >= 10, "{lang}: only {checked} plural messages found");
+            assert!(
+                checked >= 10,
+                "{lang}: only {checked} plural messages found"
+            );
         }
         let at = |lang, key, n: u32| t_args(lang, key, &[("count", n.to_string())]);
         assert_eq!(at("fr", "ideas-votes", 0), "0 vote");

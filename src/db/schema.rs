@@ -12,6 +12,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         team -> Nullable<Text>,
+        seen_lang -> Nullable<Text>,
     }
 }
 

@@ -117,6 +117,7 @@ type UserRow = (
     Option<String>,
     bool,
     NaiveDateTime,
+    Option<String>,
     Option<(String, i32, String)>,
 );
 
@@ -135,6 +136,7 @@ fn page_of_users(conn: &mut DbConn, after: i64) -> QueryResult<Vec<(User, Digest
             users::locale,
             users::active,
             users::created_at,
+            users::seen_lang,
             (
                 digest_settings::frequency,
                 digest_settings::hour,
@@ -145,24 +147,27 @@ fn page_of_users(conn: &mut DbConn, after: i64) -> QueryResult<Vec<(User, Digest
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, email, name, role, locale, active, created_at, s)| {
-            let user = User {
-                id,
-                email,
-                name,
-                role: Role::parse(&role).ok()?,
-                locale,
-                active,
-                created_at,
-            };
-            let mut settings = super::defaults(&user);
-            if let Some((frequency, hour, timezone)) = s {
-                settings.frequency = frequency;
-                settings.hour = hour;
-                settings.timezone = timezone;
-            }
-            Some((user, settings))
-        })
+        .filter_map(
+            |(id, email, name, role, locale, active, created_at, seen_lang, s)| {
+                let user = User {
+                    id,
+                    email,
+                    name,
+                    role: Role::parse(&role).ok()?,
+                    locale,
+                    active,
+                    created_at,
+                    seen_lang,
+                };
+                let mut settings = super::defaults(&user);
+                if let Some((frequency, hour, timezone)) = s {
+                    settings.frequency = frequency;
+                    settings.hour = hour;
+                    settings.timezone = timezone;
+                }
+                Some((user, settings))
+            },
+        )
         .collect())
 }
 

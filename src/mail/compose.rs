@@ -18,11 +18,13 @@ pub struct Composer<'a> {
     pub settings: &'a Settings,
 }
 
-/// The recipient's language: their setting, else English.
+/// The recipient's language: their setting, else what their browser got
+/// at their last visit, else English.
 pub fn lang_of(user: &User) -> &'static str {
     user.locale
         .as_deref()
         .and_then(crate::i18n::supported)
+        .or_else(|| user.seen_lang.as_deref().and_then(crate::i18n::supported))
         .unwrap_or("en")
 }
 

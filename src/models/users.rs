@@ -19,6 +19,7 @@ pub struct UserRow {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub seen_lang: Option<String>,
 }
 
 /// A user as the rest of the application sees it: role parsed, no hash.
@@ -32,6 +33,9 @@ pub struct User {
     pub active: bool,
     #[serde(serialize_with = "crate::time::utc")]
     pub created_at: NaiveDateTime,
+    /// The language negotiated at the last visit (see `remember_language`).
+    #[serde(skip)]
+    pub seen_lang: Option<String>,
 }
 
 impl User {
@@ -46,6 +50,7 @@ impl User {
             locale: None,
             active: true,
             created_at: NaiveDateTime::default(),
+            seen_lang: None,
         }
     }
 }
@@ -62,6 +67,7 @@ impl From<UserRow> for User {
             locale: r.locale,
             active: r.active,
             created_at: r.created_at,
+            seen_lang: r.seen_lang,
         }
     }
 }
@@ -183,6 +189,14 @@ pub fn set_active(conn: &mut DbConn, id: i64, active: bool) -> Result<User, AppE
             .execute(conn)?;
         Ok(User { active, ..user })
     })
+}
+
+/// Remembers the language a user's browser got, for their mail.
+pub fn remember_language(conn: &mut DbConn, id: i64, lang: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::seen_lang.eq(lang))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn set_locale(conn: &mut DbConn, id: i64, locale: Option<&str>) -> QueryResult<()> {

@@ -125,6 +125,7 @@ impl PageSeed {
 
     pub fn finish(self, user: Option<User>) -> Page {
         let view = self.view(user);
+        remember_language(&self.state, view.user.as_ref(), view.lang);
         Page {
             lang: view.lang,
             user: view.user,
@@ -135,6 +136,25 @@ impl PageSeed {
             state: self.state,
         }
     }
+}
+
+/// A user whose language is "the browser's" gets mail in the language their
+/// browser last got; written only when it changes, off the request's path.
+fn remember_language(state: &web::Data<AppState>, user: Option<&User>, lang: &'static str) {
+    let Some(user) = user.filter(|u| u.locale.is_none() && u.seen_lang.as_deref() != Some(lang))
+    else {
+        return;
+    };
+    let (pool, id) = (state.pool.clone(), user.id);
+    actix_web::rt::spawn(async move {
+        let saved = crate::db::run(&pool, move |conn| {
+            Ok(crate::models::users::remember_language(conn, id, lang)?)
+        })
+        .await;
+        if let Err(e) = saved {
+            tracing::warn!(error = %e, "could not remember a user's language");
+        }
+    });
 }
 
 pub struct Page {

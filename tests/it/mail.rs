@@ -206,6 +206,7 @@ smtp_test!(
     idea_status_change_notifies_author_and_voters,
     replies_and_mentions_are_emailed_per_settings,
     a_reps_weekly_digest_opens_with_what_their_intel_did,
+    mail_speaks_the_language_the_browser_last_got,
 );
 
 db_test!(
@@ -882,5 +883,78 @@ async fn a_reps_weekly_digest_opens_with_what_their_intel_did(db: Db) {
     assert!(
         !of("quiet@example.com").text.contains("Your intel"),
         "nothing to say, no line"
+    );
+}
+
+/// A user whose language is "the browser's" gets mail in the language their
+/// browser got at their last visit; a user who chose a language gets that.
+async fn mail_speaks_the_language_the_browser_last_got(db: Db) {
+    let port = free_port();
+    let smtp = Smtp::start(port).await;
+    let app = app_with_secret(db, Some(port)).await;
+    let (replier, _) = app.api_user("replier@example.com", Role::Marketer);
+    let (gaspard_api, gaspard) = app.api_user("gaspard@example.com", Role::Rep);
+    let (chosen_api, chosen) = app.api_user("chose-english@example.com", Role::Rep);
+    app.with_conn(|c| {
+        use grapevine::db::schema::users;
+        diesel::update(users::table.find(chosen.id))
+            .set(users::locale.eq(Some("en")))
+            .execute(c)
+            .unwrap()
+    });
+    for email in ["gaspard@example.com", "chose-english@example.com"] {
+        let c = client();
+        assert_eq!(app.login(&c, email, PASSWORD).await.status(), 303);
+        let res = c
+            .get(app.url("/"))
+            .header("accept-language", "fr-FR,fr;q=0.9,en;q=0.5")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+    }
+    let app_ref = &app;
+    let gaspard_id = gaspard.id;
+    wait_until(
+        Duration::from_secs(10),
+        "the language to be remembered",
+        || async move {
+            app_ref.with_conn(|c| {
+                grapevine::models::users::find(c, gaspard_id)
+                    .unwrap()
+                    .unwrap()
+                    .seen_lang
+                    .as_deref()
+                    == Some("fr")
+            })
+        },
+    )
+    .await;
+    let t1 = gaspard_api
+        .thread("customers", "Le client veut un essai", "Trois sites.")
+        .await;
+    let t2 = chosen_api
+        .thread("customers", "Trial request", "Two sites.")
+        .await;
+    replier.reply(t1, None, "Je m'en occupe.").await;
+    replier.reply(t2, None, "On it.").await;
+    let smtp_ref = &smtp;
+    wait_until(
+        Duration::from_secs(15),
+        "both reply emails",
+        || async move { smtp_ref.count_to().len() == 2 },
+    )
+    .await;
+    let mails = smtp.messages();
+    let to = |who: &str| mails.iter().find(|m| m.to == who).unwrap().subject.clone();
+    assert!(
+        to("gaspard@example.com").contains("a répondu dans"),
+        "{}",
+        to("gaspard@example.com")
+    );
+    assert!(
+        to("chose-english@example.com").contains("replied in"),
+        "{}",
+        to("chose-english@example.com")
     );
 }
