@@ -107,20 +107,24 @@ async fn intel_page(
             .map(|(kind, count)| KindCount { kind, count })
             .collect();
         let following = follows::is_following(c, user.id, follow_kind, &key)?;
+        // The ideas linked to it, as the intel API lists them.
+        let filter = crate::ideas::Filter {
+            sort: "new".into(),
+            account: account.as_ref().map(|_| key.clone()),
+            competitor: competitor.as_ref().map(|_| key.clone()),
+            ..Default::default()
+        };
+        let ideas = crate::ideas::list(c, &user, &filter)?;
         Ok((
-            record,
-            items,
-            next_page,
-            counts,
-            following,
-            follow_kind,
-            key,
+            (record, items, next_page, counts),
+            (following, follow_kind, key, ideas),
         ))
     })
     .await?;
-    let (record, items, next_page, counts, following, follow_kind, key) = data;
+    let ((record, items, next_page, counts), (following, follow_kind, key, ideas)) = data;
     let mut ctx = tera::Context::new();
     ctx.insert("record", &record);
+    ctx.insert("ideas", &ideas);
     ctx.insert("threads", &items);
     ctx.insert("next_page", &next_page);
     ctx.insert("counts", &counts);

@@ -147,6 +147,9 @@ async fn new_thread_page(
 #[derive(Deserialize)]
 pub struct NewQuery {
     category: Option<String>,
+    /// Linked from an account's or a competitor's page ("post about this").
+    account: Option<String>,
+    competitor: Option<String>,
 }
 
 /// Quick capture: category, kind in one tap, a title, a few words.
@@ -155,9 +158,12 @@ pub async fn new_thread_form(
     q: web::Query<NewQuery>,
 ) -> Result<HttpResponse, AppError> {
     page.user()?;
+    let q = q.into_inner();
     let values = ThreadForm {
-        category: q.into_inner().category.unwrap_or_default(),
+        category: q.category.unwrap_or_default(),
         kind: "anecdote".into(),
+        accounts: q.account.unwrap_or_default(),
+        competitors: q.competitor.unwrap_or_default(),
         ..Default::default()
     };
     new_thread_page(&page, StatusCode::OK, &values, Default::default()).await

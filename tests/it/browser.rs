@@ -491,6 +491,55 @@ mod crm_pages {
     }
 }
 
+mod account_pages {
+    use super::*;
+
+    browser_test!(browser_posts_about_an_account_from_its_page_on_a_phone);
+
+    /// On a phone: the account page lists its ideas and offers "Post about
+    /// this account", which opens the form with the account linked.
+    async fn browser_posts_about_an_account_from_its_page_on_a_phone(db: Db) {
+        let app = spawn_app(db).await;
+        let (crm, _) = app.api_user("crm@example.com", Role::Marketer);
+        crm.put("/accounts/ACME-1", serde_json::json!({"name": "Acme Corp"}))
+            .await;
+        let (rep_api, _) = app.api_user("rep@example.com", Role::Rep);
+        let (s, _) = rep_api
+            .post(
+                "/ideas",
+                serde_json::json!({"title": "Faster quotes for Acme", "body": "They wait a week.", "accounts": ["ACME-1"]}),
+            )
+            .await;
+        assert_eq!(s, 201);
+        let browser = Browser::start(390).await;
+        let b = &browser;
+        sign_in(b, &app, "rep@example.com").await;
+        b.client.goto(&app.url("/accounts/ACME-1")).await.unwrap();
+        assert_eq!(
+            b.wait_for("#linked-ideas + ul .idea-title")
+                .await
+                .text()
+                .await
+                .unwrap(),
+            "Faster quotes for Acme"
+        );
+        b.screenshot("account-page-390").await;
+        click(b, "#post-about").await;
+        click(b, "#category option[value=customers]").await;
+        fill(b, "#title", "Acme moves to a yearly contract").await;
+        fill(b, "#body", "Heard at their office.").await;
+        click(b, "#new-thread button[type=submit]").await;
+        wait_until(
+            Duration::from_secs(10),
+            "the thread page",
+            move || async move { b.text_of("h1").await == "Acme moves to a yearly contract" },
+        )
+        .await;
+        assert_eq!(b.text_of("#links a.chip.account").await, "Acme Corp");
+        browser.close().await;
+    }
+}
+
 mod idea_pages {
     use super::*;
 

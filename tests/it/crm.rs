@@ -18,6 +18,7 @@ db_test!(
     unknown_links_refuse_the_thread,
     links_are_editable_and_append_events,
     follows_and_account_pages,
+    account_and_competitor_pages_list_their_ideas_and_offer_a_post,
 );
 
 async fn account_upsert_201_then_200_and_rep_forbidden(db: Db) {
@@ -826,4 +827,75 @@ fn csvkit_and_rust_csv_files_are_refused_or_imported_clearly() {
         Err(ImportError::File(m)) => assert!(m.contains("missing required column"), "{m}"),
         other => panic!("strange.csv must be refused, got {other:?}"),
     }
+}
+
+async fn account_and_competitor_pages_list_their_ideas_and_offer_a_post(db: Db) {
+    let app = spawn_app(db).await;
+    let (crm, _) = app.api_user("crm@example.com", Role::Marketer);
+    crm.put("/accounts/ACME-1", json!({"name": "Acme Corp"}))
+        .await;
+    crm.put("/accounts/INI-2", json!({"name": "Initech"})).await;
+    crm.put("/competitors/globex", json!({"name": "Globex"}))
+        .await;
+    let (rep, _) = app.api_user("rep@example.com", Role::Rep);
+    for (title, accounts, competitors) in [
+        ("Faster quotes", vec!["ACME-1"], vec!["globex"]),
+        ("Initech only", vec!["INI-2"], vec![]),
+    ] {
+        let (s, i) = rep
+            .post("/ideas", json!({"title": title, "body": "Why it matters.", "accounts": accounts, "competitors": competitors}))
+            .await;
+        assert_eq!(s, 201, "{i}");
+    }
+    let (c, _) = app.signed_in("reader@example.com", Role::Rep).await;
+    for (page, form, field, key) in [
+        (
+            "/accounts/ACME-1",
+            "/new?account=ACME-1",
+            "#accounts",
+            "ACME-1",
+        ),
+        (
+            "/competitors/globex",
+            "/new?competitor=globex",
+            "#competitors",
+            "globex",
+        ),
+    ] {
+        let (status, html) = app.get_html(&c, page).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            texts(&html, "#linked-ideas + ul .idea-title"),
+            ["Faster quotes"],
+            "{page}"
+        );
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse("#post-about").unwrap();
+        let href = doc
+            .select(&sel)
+            .next()
+            .unwrap()
+            .value()
+            .attr("href")
+            .unwrap()
+            .to_string();
+        assert_eq!(href, form);
+        let (status, html) = app.get_html(&c, &href).await;
+        assert_eq!(status, 200);
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse(field).unwrap();
+        assert_eq!(
+            doc.select(&sel).next().unwrap().value().attr("value"),
+            Some(key)
+        );
+    }
+    // An account without ideas has no ideas section.
+    let (_, html) = app.get_html(&c, "/accounts/INI-2").await;
+    assert_eq!(
+        texts(&html, "#linked-ideas + ul .idea-title"),
+        ["Initech only"]
+    );
+    crm.put("/accounts/EMPTY-3", json!({"name": "Empty"})).await;
+    let (_, html) = app.get_html(&c, "/accounts/EMPTY-3").await;
+    assert!(texts(&html, "#linked-ideas").is_empty());
 }

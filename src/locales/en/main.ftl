@@ -212,6 +212,10 @@ error-category-description = A description has at most 500 characters.
 error-category-roles = Choose at least one role that may read the category.
 
 nav-accounts = Accounts
+crm-post-about-account = Post about this account
+crm-post-about-competitor = Post about this competitor
+crm-linked-ideas = Ideas
+crm-linked-threads = Threads
 crm-title = Accounts and competitors
 crm-new-account = New account
 crm-new-competitor = New competitor

@@ -212,6 +212,10 @@ error-category-description = Une description compte au plus 500 caractères.
 error-category-roles = Choisissez au moins un rôle qui peut lire la catégorie.
 
 nav-accounts = Comptes
+crm-post-about-account = Publier sur ce client
+crm-post-about-competitor = Publier sur ce concurrent
+crm-linked-ideas = Idées
+crm-linked-threads = Discussions
 crm-title = Comptes et concurrents
 crm-new-account = Nouveau compte
 crm-new-competitor = Nouveau concurrent
