@@ -353,8 +353,12 @@ window.grapevineLive = function (topics, since, onEvent) {
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (n) {
         if (n) {
-          count.textContent = String(n.unread);
-          count.hidden = !(n.unread > 0);
+          // The Menu button carries the count too: on a phone the bell is inside the menu.
+          [count, document.getElementById("menu-count")].forEach(function (c) {
+            if (!c) return;
+            c.textContent = String(n.unread);
+            c.hidden = !(n.unread > 0);
+          });
         }
         done();
       })

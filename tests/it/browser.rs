@@ -491,6 +491,91 @@ mod crm_pages {
     }
 }
 
+mod header {
+    use super::*;
+
+    browser_test!(browser_phone_header_is_one_row_with_a_menu_and_big_targets);
+
+    /// At 390 px the header is one row (name, search, Menu); the menu opens
+    /// the links as rows of at least 44 px; a post's actions are at least
+    /// 44 × 44 px. On a desktop the links show and there is no Menu button.
+    async fn browser_phone_header_is_one_row_with_a_menu_and_big_targets(db: Db) {
+        let app = spawn_app(db).await;
+        let (api, _) = app.api_user("rep@example.com", Role::Rep);
+        let (other, _) = app.api_user("other@example.com", Role::Rep);
+        let thread = api
+            .thread("customers", "Tap targets", "Opening post.")
+            .await;
+        other.reply(thread, None, "A reply to act on.").await;
+        let js = |b: &Browser, script: &'static str| {
+            let c = b.client.clone();
+            async move { c.execute(script, vec![]).await.unwrap() }
+        };
+        let phone = Browser::start(390).await;
+        let b = &phone;
+        sign_in(b, &app, "rep@example.com").await;
+        b.client
+            .goto(&app.url(&format!("/t/{thread}")))
+            .await
+            .unwrap();
+        b.wait_for("article.post").await;
+        let header = js(
+            b,
+            "return document.querySelector('header.top').getBoundingClientRect().height",
+        )
+        .await;
+        assert!(header.as_f64().unwrap() <= 72.0, "one row: {header}");
+        let nav_shown = js(
+            b,
+            "return getComputedStyle(document.getElementById('main-nav')).display",
+        )
+        .await;
+        assert_eq!(
+            nav_shown,
+            serde_json::json!("none"),
+            "the links wait behind Menu"
+        );
+        click(b, ".menu-button").await;
+        b.screenshot("header-menu-open-390").await;
+        let heights = js(
+            b,
+            "return [...document.querySelectorAll('#main-nav li > a, #main-nav li .link')].map(a => a.getBoundingClientRect().height)",
+        )
+        .await;
+        let heights: Vec<f64> = serde_json::from_value(heights).unwrap();
+        assert!(heights.len() >= 8, "{heights:?}");
+        assert!(heights.iter().all(|h| *h >= 44.0), "{heights:?}");
+        let targets = js(
+            b,
+            "return [...document.querySelectorAll('.post-actions > a, .post-actions button')].map(a => { const r = a.getBoundingClientRect(); return [a.textContent.trim(), r.width, r.height]; })",
+        )
+        .await;
+        let targets: Vec<(String, f64, f64)> = serde_json::from_value(targets).unwrap();
+        assert!(targets.iter().any(|(t, _, _)| t == "Reply"), "{targets:?}");
+        for (text, w, h) in &targets {
+            assert!(*w >= 44.0 && *h >= 44.0, "{text}: {w} × {h}");
+        }
+        phone.close().await;
+
+        let desk = Browser::start(1024).await;
+        let d = &desk;
+        sign_in(d, &app, "rep@example.com").await;
+        let menu = js(
+            d,
+            "return getComputedStyle(document.querySelector('.menu-button')).display",
+        )
+        .await;
+        assert_eq!(menu, serde_json::json!("none"));
+        let nav = js(
+            d,
+            "return getComputedStyle(document.getElementById('main-nav')).display",
+        )
+        .await;
+        assert_ne!(nav, serde_json::json!("none"));
+        desk.close().await;
+    }
+}
+
 mod account_pages {
     use super::*;
 
@@ -829,8 +914,8 @@ mod email_settings {
         other.reply(thread, None, "And took the budget").await;
         wait_until(
             Duration::from_secs(10),
-            "the bell to show 2",
-            || async move { b.text_of("#bell-count").await == "2" },
+            "the Menu button to show 2 (on a phone the bell is in the menu)",
+            || async move { b.text_of("#menu-count").await == "2" },
         )
         .await;
         let still = b
@@ -843,13 +928,13 @@ mod email_settings {
             serde_json::json!(true),
             "the count rose live, no reload"
         );
-        b.client
-            .find(Locator::Css("#bell"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(b, ".menu-button").await;
+        assert_eq!(
+            b.text_of("#bell-count").await,
+            "2",
+            "the bell, once the menu is open"
+        );
+        click(b, "#bell").await;
         b.wait_for("#notifications li.live-item").await;
         assert!(b
             .text_of("#notifications")
@@ -863,7 +948,7 @@ mod email_settings {
             || async move {
                 b.client
                     .execute(
-                        "return document.getElementById('bell-count').hidden",
+                        "return document.getElementById('bell-count').hidden && document.getElementById('menu-count').hidden",
                         vec![],
                     )
                     .await

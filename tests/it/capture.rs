@@ -201,7 +201,10 @@ async fn browser_queues_a_report_offline_and_sends_it_once_when_back(db: Db) {
         0,
         "nothing sent while offline"
     );
-    assert_eq!(b.text_of("[data-outbox-badge]").await, "2");
+    // The Report link's badge, in the phone's menu.
+    click(b, ".menu-button").await;
+    assert_eq!(b.text_of("#main-nav [data-outbox-badge]").await, "2");
+    click(b, ".menu-button").await;
     app.with_conn(|c| {
         use diesel::RunQueryDsl;
         diesel::sql_query("DELETE FROM accounts WHERE external_id = 'INI-2'")
@@ -268,6 +271,7 @@ async fn browser_queues_a_report_offline_and_sends_it_once_when_back(db: Db) {
         .unwrap()
         .contains("Seen on the shelf at Acme"));
     // Signing out forgets the pages kept for offline use.
+    click(b, ".menu-button").await;
     click(b, "form[action='/logout'] button").await;
     b.wait_for("#email").await;
     wait_until(Duration::from_secs(10), "the kept pages forgotten", || async {

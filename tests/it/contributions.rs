@@ -423,7 +423,7 @@ async fn browser_marketing_marks_a_post_useful_and_the_rep_sees_it_live(db: Db) 
     wait_until(
         std::time::Duration::from_secs(10),
         "the rep's bell",
-        || async { p.text_of("#bell-count").await == "1" },
+        || async { p.text_of("#menu-count").await == "1" },
     )
     .await;
     assert_eq!(

@@ -4,6 +4,7 @@ nav-label = Main
 nav-home = Home
 nav-admin = Users
 nav-settings = Settings
+nav-menu = Menu
 nav-logout = Sign out
 
 login-title = Sign in

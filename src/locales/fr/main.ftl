@@ -4,6 +4,7 @@ nav-label = Principal
 nav-home = Accueil
 nav-admin = Utilisateurs
 nav-settings = Préférences
+nav-menu = Menu
 nav-logout = Se déconnecter
 
 login-title = Connexion
