@@ -165,6 +165,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let user =
                 users::create(&mut conn, &new, &password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let detail = format!(
+                "{} <{}> · {} · command line",
+                user.name, user.email, user.role
+            );
+            audit_by_system(&mut conn, "user.create", ("user", user.id), &detail)?;
             if team.is_some() {
                 users::set_team(&mut conn, user.id, team.as_deref())?;
             }
@@ -181,7 +186,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             if !user.active {
                 anyhow::bail!("user {email} is deactivated");
             }
-            println!("{}", tokens::create(&mut conn, user.id)?);
+            let token = tokens::create(&mut conn, user.id)?;
+            let detail = format!("{} <{}> · command line", user.name, user.email);
+            audit_by_system(&mut conn, "token.create", ("user", user.id), &detail)?;
+            println!("{token}");
             Ok(())
         }
     }
@@ -200,7 +208,21 @@ fn import_accounts(settings: &Settings, file: &std::path::Path) -> anyhow::Resul
     let summary = import::import(&mut conn, &rows, &|done| bar.set_position(done as u64))
         .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     bar.finish_and_clear();
+    let detail = format!("{} rows: {summary} · command line", rows.len());
+    audit_by_system(&mut conn, "accounts.import", ("import", 0), &detail)?;
     println!("{} rows: {summary}", rows.len());
+    Ok(())
+}
+
+/// The command line acts as Grapevine's own account in the audit log.
+fn audit_by_system(
+    conn: &mut crate::db::DbConn,
+    action: &str,
+    target: (&str, i64),
+    detail: &str,
+) -> anyhow::Result<()> {
+    let system = crate::ideas::system_user(conn).map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::models::audit::record_from(conn, system, action, target, detail, None)?;
     Ok(())
 }
 

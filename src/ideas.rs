@@ -155,7 +155,7 @@ impl NewIdea {
 }
 
 /// The inactive account that opens idea discussions (it cannot sign in).
-fn system_user(conn: &mut DbConn) -> Result<i64, AppError> {
+pub(crate) fn system_user(conn: &mut DbConn) -> Result<i64, AppError> {
     let email = Email::parse(SYSTEM_EMAIL).expect("valid constant");
     if let Some(u) = crate::models::users::find_by_email(conn, &email)? {
         return Ok(u.id);

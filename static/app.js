@@ -517,3 +517,20 @@ window.grapevineLive = function (topics, since, onEvent) {
     navigator.serviceWorker.controller.postMessage({ type: "signed-out" });
   }
 })();
+
+// A new category's slug follows its name until edited by hand (the server
+// makes the same slug when the field is left empty).
+(function () {
+  "use strict";
+  document.querySelectorAll("input[data-slug-from]").forEach(function (slug) {
+    var name = document.getElementById(slug.dataset.slugFrom);
+    if (!name) return;
+    var suggested = slug.value;
+    name.addEventListener("input", function () {
+      if (slug.value !== suggested) return;
+      suggested = name.value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 50).replace(/-+$/, "");
+      slug.value = suggested;
+    });
+  });
+})();

@@ -80,7 +80,11 @@ pub struct CategoryIn {
 
 pub fn parse_category(input: &CategoryIn, archived: bool) -> Result<CategoryInput, AppError> {
     let mut errs = FieldErrors::default();
-    let slug = errs.check("slug", Slug::parse(&input.slug));
+    // No slug given: the name's.
+    let slug = match Slug::from_name(&input.name).filter(|_| input.slug.trim().is_empty()) {
+        Some(s) => Some(s),
+        None => errs.check("slug", Slug::parse(&input.slug)),
+    };
     let name = input.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 80 {
         errs.add("name", crate::domain::Invalid("error-category-name"));
@@ -160,12 +164,14 @@ pub struct CategoryPatch {
     (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
     (status = 422, body = crate::error::ErrorBody)))]
 pub async fn update_category(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
     slug: web::Path<String>,
     body: Json<CategoryPatch>,
 ) -> Result<Json<CategoryOut>, AppError> {
     authz::require(&user, Action::ManageCategories)?;
+    let (actor, ip) = (user.id, crate::client_addr::of(&req));
     let slug = slug.into_inner();
     let patch = body.into_inner();
     let updated = db::run(&state.pool, move |c| {
@@ -184,7 +190,9 @@ pub async fn update_category(
             position: Some(patch.position.unwrap_or(current.position)),
         };
         let input = parse_category(&merged, patch.archived.unwrap_or(current.archived))?;
-        forum::update_category(c, current.id, &input)
+        let updated = forum::update_category(c, current.id, &input)?;
+        crate::models::audit::category(c, actor, "category.update", &updated, Some(&ip))?;
+        Ok(updated)
     })
     .await?;
     Ok(Json(category_out(updated, &user)))
@@ -195,13 +203,20 @@ pub async fn update_category(
     (status = 201, body = CategoryOut), (status = 403, body = crate::error::ErrorBody),
     (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create_category(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
     body: Json<CategoryIn>,
 ) -> Result<HttpResponse, AppError> {
     authz::require(&user, Action::ManageCategories)?;
     let input = parse_category(&body, false)?;
-    let created = db::run(&state.pool, move |c| categories::create(c, &input)).await?;
+    let (actor, ip) = (user.id, crate::client_addr::of(&req));
+    let created = db::run(&state.pool, move |c| {
+        let created = categories::create(c, &input)?;
+        crate::models::audit::category(c, actor, "category.create", &created, Some(&ip))?;
+        Ok(created)
+    })
+    .await?;
     Ok(HttpResponse::Created().json(category_out(created, &user)))
 }
 

@@ -10,6 +10,26 @@ use super::Invalid;
 pub struct Slug(String);
 
 impl Slug {
+    /// The slug a name suggests: accents folded, other characters as dashes
+    /// ("Salons & événements" → `salons-evenements`); `None` if too little
+    /// of the name is left.
+    pub fn from_name(name: &str) -> Option<Slug> {
+        use unicode_normalization::UnicodeNormalization;
+        let folded: String = name
+            .nfkd()
+            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+            .flat_map(char::to_lowercase)
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let mut slug = folded
+            .split('-')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        slug.truncate(50);
+        Slug::parse(slug.trim_end_matches('-')).ok()
+    }
+
     pub fn parse(raw: &str) -> Result<Slug, Invalid> {
         let s = raw.trim().to_lowercase();
         let ok = (2..=50).contains(&s.len())
@@ -170,6 +190,22 @@ impl ThreadKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_suggests_its_slug() {
+        let s = |n: &str| Slug::from_name(n).map(|s| s.as_str().to_string());
+        assert_eq!(s("Trade shows").as_deref(), Some("trade-shows"));
+        assert_eq!(
+            s("Salons & événements").as_deref(),
+            Some("salons-evenements")
+        );
+        assert_eq!(
+            s("  L'offre -- ÉTÉ 2026 ").as_deref(),
+            Some("l-offre-ete-2026")
+        );
+        assert_eq!(s("!!"), None);
+        assert_eq!(s(&"a".repeat(80)).map(|x| x.len()), Some(50));
+    }
 
     #[test]
     fn slugs() {

@@ -130,8 +130,13 @@ pub fn create_with_hash(conn: &mut DbConn, new: &NewUser, hash: &str) -> Result<
     Ok(row.into())
 }
 
+/// People with an account: Grapevine's own (system) account is not one, so
+/// creating it never closes the first-run setup.
 pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
-    users::table.count().get_result(conn)
+    users::table
+        .filter(users::email.ne(crate::ideas::SYSTEM_EMAIL))
+        .count()
+        .get_result(conn)
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<User>> {
@@ -157,8 +162,10 @@ pub fn find_by_email(conn: &mut DbConn, email: &Email) -> QueryResult<Option<Use
     find_row_by_email(conn, email).map(|r| r.map(User::from))
 }
 
+/// Everyone with an account, for the admins' list (not the system account).
 pub fn list(conn: &mut DbConn) -> QueryResult<Vec<User>> {
     users::table
+        .filter(users::email.ne(crate::ideas::SYSTEM_EMAIL))
         .order((users::name.asc(), users::id.asc()))
         .select(UserRow::as_select())
         .load(conn)

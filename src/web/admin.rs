@@ -1,7 +1,7 @@
 //! Admin pages: users, their roles and whether they may sign in.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::{redirect, Page};
@@ -10,7 +10,7 @@ use crate::authz::Action;
 use crate::db;
 use crate::domain::{Email, NewPassword, PersonName, Role};
 use crate::error::AppError;
-use crate::models::users;
+use crate::models::{audit, users};
 
 async fn users_page(
     page: &Page,
@@ -59,10 +59,12 @@ pub struct NewUserForm {
 }
 
 pub async fn create_user(
+    req: HttpRequest,
     page: Page,
     CsrfForm(form): CsrfForm<NewUserForm>,
 ) -> Result<HttpResponse, AppError> {
-    page.require(Action::ManageUsers)?;
+    let actor = page.require(Action::ManageUsers)?.id;
+    let ip = crate::client_addr::of(&req);
     let mut errors = serde_json::Map::new();
     let mut field = |name: &str, r: Result<(), crate::domain::Invalid>| {
         if let Err(e) = r {
@@ -87,7 +89,13 @@ pub async fn create_user(
         role,
         locale: None,
     };
-    let result = db::run(&page.state.pool, move |c| users::create(c, &new, &password)).await;
+    let result = db::run(&page.state.pool, move |c| {
+        let u = users::create(c, &new, &password)?;
+        let detail = format!("{} <{}> · {}", u.name, u.email, u.role);
+        audit::record_from(c, actor, "user.create", ("user", u.id), &detail, Some(&ip))?;
+        Ok(u)
+    })
+    .await;
     match result {
         Ok(_) => {
             page.flash_next("admin-user-created");
@@ -107,15 +115,30 @@ pub struct RoleForm {
 }
 
 pub async fn change_role(
+    req: HttpRequest,
     page: Page,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<HttpResponse, AppError> {
-    page.require(Action::ManageUsers)?;
+    let actor = page.require(Action::ManageUsers)?.id;
+    let ip = crate::client_addr::of(&req);
     let role =
         Role::parse(&form.role).map_err(|e| AppError::invalid("invalid_role", e.to_string()))?;
     let id = id.into_inner();
-    match db::run(&page.state.pool, move |c| users::set_role(c, id, role)).await {
+    match db::run(&page.state.pool, move |c| {
+        let before = users::find(c, id)?.ok_or(AppError::NotFound)?;
+        let after = users::set_role(c, id, role)?;
+        if before.role != after.role {
+            let detail = format!(
+                "{} <{}>: {} → {}",
+                after.name, after.email, before.role, after.role
+            );
+            audit::record_from(c, actor, "user.role", ("user", id), &detail, Some(&ip))?;
+        }
+        Ok(after)
+    })
+    .await
+    {
         Ok(_) => page.flash_next("admin-role-changed"),
         Err(AppError::Conflict { .. }) => page.flash_next("admin-last-admin"),
         Err(e) => return Err(e),
@@ -154,14 +177,24 @@ pub struct ActiveForm {
 }
 
 pub async fn set_active(
+    req: HttpRequest,
     page: Page,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<ActiveForm>,
 ) -> Result<HttpResponse, AppError> {
-    page.require(Action::ManageUsers)?;
+    let actor = page.require(Action::ManageUsers)?.id;
+    let ip = crate::client_addr::of(&req);
     let id = id.into_inner();
     match db::run(&page.state.pool, move |c| {
-        users::set_active(c, id, form.active)
+        let u = users::set_active(c, id, form.active)?;
+        let action = if u.active {
+            "user.reactivate"
+        } else {
+            "user.deactivate"
+        };
+        let detail = format!("{} <{}>", u.name, u.email);
+        audit::record_from(c, actor, action, ("user", id), &detail, Some(&ip))?;
+        Ok(u)
     })
     .await
     {
@@ -243,14 +276,18 @@ pub async fn categories(page: Page) -> Result<HttpResponse, AppError> {
 }
 
 pub async fn create_category(
+    req: HttpRequest,
     page: Page,
     CsrfForm(form): CsrfForm<CategoryForm>,
 ) -> Result<HttpResponse, AppError> {
-    page.require(Action::ManageCategories)?;
+    let actor = page.require(Action::ManageCategories)?.id;
+    let ip = crate::client_addr::of(&req);
     let result = match form.input() {
         Ok(input) => {
             db::run(&page.state.pool, move |c| {
-                crate::models::categories::create(c, &input)
+                let created = crate::models::categories::create(c, &input)?;
+                audit::category(c, actor, "category.create", &created, Some(&ip))?;
+                Ok(created)
             })
             .await
         }
@@ -275,16 +312,20 @@ pub async fn create_category(
 }
 
 pub async fn update_category(
+    req: HttpRequest,
     page: Page,
     id: web::Path<i64>,
     CsrfForm(form): CsrfForm<CategoryForm>,
 ) -> Result<HttpResponse, AppError> {
-    page.require(Action::ManageCategories)?;
+    let actor = page.require(Action::ManageCategories)?.id;
+    let ip = crate::client_addr::of(&req);
     let id = id.into_inner();
     let result = match form.input() {
         Ok(input) => {
             db::run(&page.state.pool, move |c| {
-                crate::forum::update_category(c, id, &input)
+                let updated = crate::forum::update_category(c, id, &input)?;
+                audit::category(c, actor, "category.update", &updated, Some(&ip))?;
+                Ok(updated)
             })
             .await
         }
@@ -317,7 +358,7 @@ pub async fn audit(page: Page, q: web::Query<AuditQuery>) -> Result<HttpResponse
     page.require(Action::ReadAuditLog)?;
     let n = crate::text_guard::page_number(q.page);
     let entries = db::run(&page.state.pool, move |c| {
-        Ok(crate::models::audit::recent(c, 51, (n - 1) * 50)?)
+        Ok(audit::recent_shown(c, 51, (n - 1) * 50)?)
     })
     .await?;
     let more = entries.len() > 50;

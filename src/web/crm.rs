@@ -392,8 +392,13 @@ async fn read_upload(page: &Page, form: Multipart) -> Result<Vec<u8>, AppError> 
         .ok_or_else(|| AppError::invalid("file_required", "choose a CSV file to import"))
 }
 
-pub async fn import_upload(page: Page, form: Multipart) -> Result<HttpResponse, AppError> {
-    page.require(Action::ManageCrm)?;
+pub async fn import_upload(
+    req: actix_web::HttpRequest,
+    page: Page,
+    form: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let actor = page.require(Action::ManageCrm)?.id;
+    let ip = crate::client_addr::of(&req);
     let bytes = read_upload(&page, form).await?;
     // A large file is long, legitimate work: it gets its own deadline.
     let result = db::run_within(&page.state.pool, IMPORT_TIMEOUT, move |c| {
@@ -401,7 +406,19 @@ pub async fn import_upload(page: Page, form: Multipart) -> Result<HttpResponse, 
             Ok(rows) => rows,
             Err(e) => return Ok(Err(e)),
         };
-        Ok(import::import(c, &rows, &|_| {}))
+        let done = import::import(c, &rows, &|_| {});
+        if let Ok(summary) = &done {
+            let detail = format!("{} rows: {summary}", rows.len());
+            crate::models::audit::record_from(
+                c,
+                actor,
+                "accounts.import",
+                ("import", 0),
+                &detail,
+                Some(&ip),
+            )?;
+        }
+        Ok(done)
     })
     .await?;
     let mut ctx = tera::Context::new();

@@ -287,6 +287,22 @@ async fn cli_import_prints_a_summary(db: Db) {
     assert!(app
         .with_conn(|c| grapevine::models::accounts::find(c, "B-9").unwrap())
         .is_none());
+    // Each import that wrote is in the audit log, by the command line.
+    let imports: Vec<String> = app.with_conn(|c| {
+        grapevine::models::audit::recent(c, 50, 0)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "accounts.import")
+            .map(|e| format!("{} · {}", e.actor_name, e.detail))
+            .collect()
+    });
+    assert_eq!(
+        imports,
+        [
+            "Grapevine · 2 rows: 0 created, 0 updated, 2 unchanged · command line",
+            "Grapevine · 2 rows: 2 created, 0 updated, 0 unchanged · command line",
+        ]
+    );
 }
 
 async fn upload_page_imports_and_reports_lines(db: Db) {

@@ -690,7 +690,7 @@ async fn moderation_pin_lock_hide_move_and_audit(db: Db) {
     assert!(
         texts(&html, "table.audit tr")
             .iter()
-            .any(|row| row.contains("user.sign_in password") && row.contains("127.0.0.1")),
+            .any(|row| row.contains("signed in password") && row.contains("127.0.0.1")),
         "{html}"
     );
     assert!(html.contains("User mkt@example.com"));

@@ -486,6 +486,97 @@ async fn admin_manages_users(db: Db) {
             .status(),
         303
     );
+    for active in ["false", "true"] {
+        let res = app
+            .post_form(
+                &admin,
+                "/admin/users",
+                &format!("/admin/users/{id}/active"),
+                &[("active", active)],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+    }
+    let res = app
+        .post_form(
+            &admin,
+            "/admin/categories",
+            "/admin/categories",
+            &[
+                ("slug", "trade-shows"),
+                ("name", "Trade shows"),
+                ("description", "Booths and brochures."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    // Left empty, the slug is made from the name.
+    let res = app
+        .post_form(
+            &admin,
+            "/admin/categories",
+            "/admin/categories",
+            &[
+                ("slug", ""),
+                ("name", "Salons & événements"),
+                ("description", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, cats) = app.get_html(&admin, "/admin/categories").await;
+    assert!(
+        texts(&cats, "summary code").contains(&"salons-evenements".to_string()),
+        "{cats}"
+    );
+    // The system account (made by the first idea) is nobody an admin manages.
+    let (rep_api, _) = app.api_user("idea@example.com", Role::Rep);
+    let (s, _) = rep_api
+        .post(
+            "/ideas",
+            serde_json::json!({"title": "An idea", "body": "Opens a discussion."}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let (_, html) = app.get_html(&admin, "/admin/users").await;
+    assert!(!html.contains(grapevine::ideas::SYSTEM_EMAIL), "{html}");
+
+    // The audit log names each change, its target and where it came from.
+    let (_, html) = app.get_html(&admin, "/admin/audit").await;
+    let rows = texts(&html, "table.audit tbody tr");
+    let row = |needle: &str| -> String {
+        rows.iter()
+            .find(|r| r.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle:?} in {rows:#?}"))
+            .clone()
+    };
+    assert!(row("created an account").contains("Nina Rep <new.rep@example.com> · rep"));
+    let role = row("changed a role");
+    assert!(
+        role.contains("rep → marketer") && role.contains("Nina Rep") && role.contains("127.0.0.1"),
+        "{role}"
+    );
+    assert!(row("deactivated an account").contains("Nina Rep"));
+    assert!(row("reactivated an account").contains("Nina Rep"));
+    assert!(rows
+        .iter()
+        .any(|r| r.contains("created a category") && r.contains("Trade shows (trade-shows)")));
+    assert!(row("signed in").contains("password"));
+    assert!(
+        rows.iter().all(|r| !r.contains("user.role")),
+        "actions are words, not codes"
+    );
+    // In French too.
+    let html = admin
+        .get(app.url("/admin/audit"))
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("a changé un rôle"), "{html}");
 }
 
 async fn pages_speak_french(db: Db) {
