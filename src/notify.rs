@@ -244,6 +244,11 @@ fn email(
     ctx.insert("headline", &headline);
     ctx.insert("excerpt", &excerpt);
     ctx.insert("url", &e.data.url().unwrap_or_default());
+    let conversation = match (&e.data, e.data.thread_id()) {
+        (EventData::IdeaStatusChanged(s), _) => Some(format!("idea-{}", s.idea_id)),
+        (_, Some(thread)) => Some(format!("thread-{thread}")),
+        _ => None,
+    };
     match composer.compose(
         user,
         "notification",
@@ -251,6 +256,7 @@ fn email(
         ctx,
         kind,
         dedup_key(e, user.id, reason),
+        conversation.as_deref(),
     ) {
         Ok(mail) => {
             outbox::enqueue(conn, &mail)?;

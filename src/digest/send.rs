@@ -447,6 +447,7 @@ fn compose(
         ctx,
         "digest",
         format!("digest:{}:{}", d.user.id, d.key),
+        None,
     )
 }
 

@@ -37,8 +37,19 @@ impl Composer<'_> {
         )
     }
 
+    /// The host mail ids live under: `GRAPEVINE_BASE_URL`'s.
+    fn id_host(&self) -> String {
+        url::Url::parse(&self.settings.base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_else(|| "grapevine.invalid".into())
+    }
+
     /// Renders `email/{template}` for `user` and builds the mail to record.
     /// `unsubscribe_kind` is the kind of mail the unsubscribe link turns off.
+    /// Mails about one `conversation` (e.g. `thread-12`) refer to one stable
+    /// id, so mail clients thread them, as Discourse does.
+    #[allow(clippy::too_many_arguments)]
     pub fn compose(
         &self,
         user: &User,
@@ -47,6 +58,7 @@ impl Composer<'_> {
         mut ctx: tera::Context,
         unsubscribe_kind: &str,
         dedup_key: String,
+        conversation: Option<&str>,
     ) -> anyhow::Result<NewMail> {
         let unsubscribe = self.unsubscribe_url(user.id, unsubscribe_kind);
         ctx.insert("lang", lang_of(user));
@@ -77,10 +89,26 @@ impl Composer<'_> {
                 .parse()
                 .map_err(|e| anyhow::anyhow!("address of user {}: {e}", user.id))?,
         );
-        let message = Message::builder()
+        let host = self.id_host();
+        let mut builder = Message::builder()
             .from(from)
             .to(to)
             .subject(subject)
+            .message_id(Some(format!(
+                "<{}.{}@{host}>",
+                hex::encode(rand::random::<[u8; 12]>()),
+                user.id
+            )))
+            // RFC 3834: no robot (out of office) should answer.
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("Auto-Submitted"),
+                "auto-generated".into(),
+            ));
+        if let Some(topic) = conversation {
+            let root = format!("<{topic}@{host}>");
+            builder = builder.in_reply_to(root.clone()).references(root);
+        }
+        let message = builder
             .raw_header(HeaderValue::new(
                 HeaderName::new_from_ascii_str("List-Unsubscribe"),
                 format!("<{unsubscribe}>"),

@@ -76,6 +76,20 @@ impl Smtp {
         }
     }
 
+    /// Every message received so far, as received.
+    fn raw_messages(&self) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for sub in ["new", "cur"] {
+            let Ok(entries) = std::fs::read_dir(self.dir.path().join("mail").join(sub)) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                out.push(std::fs::read(e.path()).unwrap());
+            }
+        }
+        out
+    }
+
     /// Every message received so far, parsed.
     fn messages(&self) -> Vec<Mail> {
         let mut out = Vec::new();
@@ -115,6 +129,10 @@ struct Mail {
     unsubscribe: String,
     unsubscribe_post: String,
     parts: (usize, usize),
+    message_id: String,
+    in_reply_to: String,
+    references: String,
+    auto_submitted: String,
 }
 
 impl Mail {
@@ -136,6 +154,10 @@ impl Mail {
             unsubscribe: header("List-Unsubscribe"),
             unsubscribe_post: header("List-Unsubscribe-Post"),
             parts: (m.text_body_count(), m.html_body_count()),
+            message_id: header("Message-ID"),
+            in_reply_to: header("In-Reply-To"),
+            references: header("References"),
+            auto_submitted: header("Auto-Submitted"),
         }
     }
 
@@ -208,6 +230,21 @@ smtp_test!(
     a_reps_weekly_digest_opens_with_what_their_intel_did,
     mail_speaks_the_language_the_browser_last_got,
 );
+
+/// Needs SpamAssassin as well (Debian's spamassassin; .ci/run installs it).
+macro_rules! spam_test {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[actix_web::test]
+            #[ignore = "needs aiosmtpd and spamassassin (.ci/run installs them)"]
+            async fn sqlite() {
+                super::$name($crate::helpers::Db::Sqlite).await
+            }
+        }
+    )+};
+}
+
+spam_test!(every_kind_of_mail_scores_under_one_with_spamassassin);
 
 db_test!(
     dry_run_prints_and_records_nothing,
@@ -826,6 +863,20 @@ async fn replies_and_mentions_are_emailed_per_settings(db: Db) {
         to_author.subject
     );
     assert!(to_author.text.contains("Ask @claire"), "{}", to_author.text);
+    // Each mail has its own id under the base URL's host, says it is
+    // automatic, and refers to its thread's one id so clients thread them.
+    let to_claire_mail = mails.iter().find(|m| m.to == "claire@example.com").unwrap();
+    for m in [to_author, to_claire_mail] {
+        assert!(
+            m.message_id.starts_with('<') && m.message_id.ends_with("@127.0.0.1>"),
+            "{}",
+            m.message_id
+        );
+        assert_eq!(m.auto_submitted, "auto-generated");
+        assert_eq!(m.in_reply_to, format!("<thread-{thread}@127.0.0.1>"));
+        assert_eq!(m.references, m.in_reply_to);
+    }
+    assert_ne!(to_author.message_id, to_claire_mail.message_id);
     assert!(to_author.unsubscribe.contains("/unsubscribe?token="));
     let to_claire = mails.iter().find(|m| m.to == "claire@example.com").unwrap();
     assert!(
@@ -957,4 +1008,126 @@ async fn mail_speaks_the_language_the_browser_last_got(db: Db) {
         "{}",
         to("chose-english@example.com")
     );
+}
+
+/// SpamAssassin's score of a raw message (local tests only: no network).
+fn spam_score(raw: &[u8]) -> (f64, String) {
+    use std::io::Write;
+    let mut child = Command::new("spamassassin")
+        .args(["-t", "-L", "--cf=use_bayes 0"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spamassassin runs");
+    child.stdin.take().unwrap().write_all(raw).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let status = text
+        .lines()
+        .find(|l| l.starts_with("X-Spam-Status:"))
+        .unwrap_or_else(|| panic!("no X-Spam-Status in {text}"))
+        .to_string();
+    let score = status
+        .split("score=")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|s| s.parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("no score in {status}"));
+    // The report lists the rules that fired, for the failure message.
+    let rules = text
+        .lines()
+        .skip_while(|l| !l.starts_with(" pts rule name"))
+        .take(30)
+        .collect::<Vec<_>>()
+        .join("\n");
+    (score, rules)
+}
+
+/// A reply, a mention, a followed thread, an idea's new status and a
+/// digest: each scores under 1.0 with SpamAssassin. Links point at a public
+/// name, as in production (an IP address in links is a spam sign itself).
+async fn every_kind_of_mail_scores_under_one_with_spamassassin(db: Db) {
+    const BASE: &str = "https://grapevine.example.com";
+    let port = free_port();
+    let smtp = Smtp::start(port).await;
+    let app = spawn_app_with(fresh_database(db), |s, _| {
+        s.secret_key = grapevine::config::stretch(SECRET.as_bytes());
+        s.mail_from = "grapevine@example.com".into();
+        s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        s.base_url = BASE.into();
+    })
+    .await;
+    let (author, _) = app.api_user("author@example.com", Role::Rep);
+    let (marketer, _) = app.api_user("marketer@example.com", Role::Marketer);
+    let (watcher, _) = app.api_user("watcher@example.com", Role::Marketer);
+    app.api_user("claire@example.com", Role::Rep);
+    let (s, _) = watcher
+        .put("/me/follows/category/customers", json!({}))
+        .await;
+    assert_eq!(s, 204);
+    let thread = author
+        .thread(
+            "customers",
+            "Clinic wants a trial",
+            "Three sites want to try it next month.",
+        )
+        .await;
+    marketer
+        .reply(
+            thread,
+            None,
+            "Thanks, I will call their buyer. Ask @claire, she knows them.",
+        )
+        .await;
+    let (s, idea) = author
+        .post(
+            "/ideas",
+            json!({"title": "Bundle pricing for clinics", "body": "Asked by three clinics."}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let id = idea["id"].as_i64().unwrap();
+    let (s, _) = marketer
+        .put(
+            &format!("/ideas/{id}/status"),
+            json!({"status": "planned", "response": "Coming in the third quarter."}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let smtp_ref = &smtp;
+    wait_until(
+        Duration::from_secs(15),
+        "reply, mention, follow and idea mails",
+        || async move { smtp_ref.raw_messages().len() >= 4 },
+    )
+    .await;
+    let out = grapevine(&app, Some(port), &["digest", "send", "--period", "daily"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    wait_until(Duration::from_secs(15), "the digests", || async move {
+        smtp_ref
+            .messages()
+            .iter()
+            .any(|m| m.subject.contains("digest"))
+    })
+    .await;
+    let raws = smtp.raw_messages();
+    let mut scores = Vec::new();
+    for raw in &raws {
+        let mail = Mail::parse(raw);
+        let (score, rules) = spam_score(raw);
+        assert!(
+            score < 1.0,
+            "{} to {} scored {score}:\n{rules}",
+            mail.subject,
+            mail.to
+        );
+        scores.push((score, mail.subject));
+    }
+    eprintln!("spamassassin scores: {scores:?}");
+    assert!(raws.len() >= 5, "{} mails", raws.len());
 }
