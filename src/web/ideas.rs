@@ -63,6 +63,10 @@ pub struct IdeaForm {
     /// Upload ids already sent by the page's script ("12,13").
     #[serde(default)]
     attachments: String,
+    /// "Look for similar ideas" (without script): the form comes back with
+    /// them listed and everything typed kept.
+    #[serde(default, skip_serializing)]
+    check: Option<String>,
 }
 
 async fn form_page(
@@ -112,6 +116,9 @@ pub async fn create(
         map.insert("files".into(), message.into());
         return form_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await;
     }
+    if form.check.is_some() {
+        return form_page(&page, StatusCode::OK, &form, Default::default()).await;
+    }
     let parsed = NewIdea::parse(ideas::IdeaDraft {
         title: &form.title,
         body: &form.body,
@@ -146,14 +153,47 @@ pub async fn create(
 pub async fn show(page: Page, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let user = page.user()?.clone();
     let id = id.into_inner();
-    let (idea, following) = db::run(&page.state.pool, move |c| {
+    let moderator = authz::allows(&user, Action::Moderate);
+    let (idea, following, names, candidates) = db::run(&page.state.pool, move |c| {
         let idea = ideas::get(c, &user, id)?;
         let following = follows::is_following(c, user.id, FollowKind::Idea, &id.to_string())?;
-        Ok((idea, following))
+        // Chips say names; links keep the keys.
+        let mut names = std::collections::HashMap::new();
+        for key in &idea.accounts {
+            if let Some(a) = crate::models::accounts::find(c, key)? {
+                names.insert(format!("account:{key}"), a.name);
+            }
+        }
+        for slug in &idea.competitors {
+            if let Some(comp) = crate::models::competitors::find(c, slug)? {
+                names.insert(format!("competitor:{slug}"), comp.name);
+            }
+        }
+        // What it may be merged into, for the picker: the other live ideas.
+        let candidates: Vec<(i64, String)> = if moderator {
+            ideas::list(
+                c,
+                &user,
+                &Filter {
+                    sort: "new".into(),
+                    ..Default::default()
+                },
+            )?
+            .into_iter()
+            .filter(|i| i.id != id && i.merged_into.is_none())
+            .take(500)
+            .map(|i| (i.id, i.title))
+            .collect()
+        } else {
+            Vec::new()
+        };
+        Ok((idea, following, names, candidates))
     })
     .await?;
     let mut ctx = tera::Context::new();
     ctx.insert("idea", &idea);
+    ctx.insert("names", &names);
+    ctx.insert("merge_candidates", &candidates);
     ctx.insert("following", &following);
     ctx.insert("statuses", &STATUSES);
     ctx.insert("can_answer", &authz::allows(page.user()?, Action::Moderate));
@@ -214,13 +254,19 @@ pub async fn merge(
 ) -> Result<HttpResponse, AppError> {
     let user = page.user()?.clone();
     let id = id.into_inner();
+    // "12", "#12" or the picker's "#12 · Title".
     let into: i64 = form
         .into
         .trim()
         .trim_start_matches('#')
-        .parse()
-        .map_err(|_| {
-            AppError::invalid("invalid_merge", "give the number of the idea to merge into")
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| {
+            AppError::invalid(
+                "invalid_merge",
+                "choose the idea to merge into (or give its number)",
+            )
         })?;
     db::run(&page.state.pool, move |c| ideas::merge(c, &user, id, into)).await?;
     page.flash_next("ideas-merged");

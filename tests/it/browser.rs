@@ -651,7 +651,7 @@ mod idea_pages {
             .await
             .unwrap();
         b.client
-            .find(Locator::Css("#new-idea button[type=submit]"))
+            .find(Locator::Css("#new-idea button.primary"))
             .await
             .unwrap()
             .click()

@@ -14,6 +14,7 @@ db_test!(
     anonymous_authors_are_seen_by_admins_only,
     sorting_against_a_known_data_set,
     similar_ideas_and_bad_input,
+    idea_pages_name_links_check_similar_in_one_form_and_merge_by_picker,
 );
 
 async fn idea(api: &Api, title: &str, extra: Value) -> i64 {
@@ -526,4 +527,94 @@ async fn idea_discussions_stay_in_the_idea_box(db: Db) {
     let res = client().get(app.url("/favicon.ico")).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "image/png");
+}
+
+async fn idea_pages_name_links_check_similar_in_one_form_and_merge_by_picker(db: Db) {
+    let app = spawn_app(db).await;
+    let (crm, _) = app.api_user("crm@example.com", Role::Marketer);
+    crm.put("/accounts/SF-005", json!({"name": "Contoso Clinics"}))
+        .await;
+    crm.put("/competitors/rivalsoft", json!({"name": "RivalSoft"}))
+        .await;
+    let (rep_api, _) = app.api_user("author@example.com", Role::Rep);
+    let linked = idea(
+        &rep_api,
+        "Shorter contracts",
+        json!({"accounts": ["SF-005"], "competitors": ["rivalsoft"]}),
+    )
+    .await;
+    let other = idea(&rep_api, "Monthly billing", json!({})).await;
+    let (rep, _) = app.signed_in("rep@example.com", Role::Rep).await;
+
+    // Chips name the account and the competitor; links keep the keys.
+    let (_, html) = app.get_html(&rep, &format!("/ideas/{linked}")).await;
+    assert_eq!(texts(&html, "a.chip.account"), ["Contoso Clinics"]);
+    assert_eq!(texts(&html, "a.chip.competitor"), ["RivalSoft"]);
+    assert!(html.contains(r#"href="/accounts/SF-005""#));
+
+    // One title field; "look for similar" keeps everything typed.
+    let (_, html) = app.get_html(&rep, "/ideas/new").await;
+    let doc = scraper::Html::parse_document(&html);
+    let titles = doc
+        .select(&scraper::Selector::parse("input[name=title]").unwrap())
+        .count();
+    assert_eq!(titles, 1);
+    let res = app
+        .post_form(
+            &rep,
+            "/ideas/new",
+            "/ideas/new",
+            &[
+                ("title", "contracts too long"),
+                ("body", "Three clinics asked."),
+                ("check", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(
+        texts(&html, "#similar li")
+            .iter()
+            .any(|t| t.contains("Shorter contracts")),
+        "{html}"
+    );
+    assert_eq!(texts(&html, "textarea#body"), ["Three clinics asked."]);
+    let (_, list) = rep_api.get("/ideas").await;
+    assert_eq!(
+        list["items"].as_array().map(|a| a.len()),
+        Some(2),
+        "nothing posted by the check"
+    );
+
+    // A marketer merges by choosing from the picker; a rep has no picker.
+    assert!(texts(
+        &app.get_html(&rep, &format!("/ideas/{other}")).await.1,
+        "#merge-candidates option"
+    )
+    .is_empty());
+    let (m, _) = app.signed_in("mkt@example.com", Role::Marketer).await;
+    let (_, html) = app.get_html(&m, &format!("/ideas/{other}")).await;
+    let doc = scraper::Html::parse_document(&html);
+    let options: Vec<String> = doc
+        .select(&scraper::Selector::parse("#merge-candidates option").unwrap())
+        .filter_map(|o| o.value().attr("value").map(str::to_string))
+        .collect();
+    let pick = format!("#{linked} · Shorter contracts");
+    assert_eq!(
+        options,
+        std::slice::from_ref(&pick),
+        "every other live idea, not itself"
+    );
+    let res = app
+        .post_form(
+            &m,
+            &format!("/ideas/{other}"),
+            &format!("/ideas/{other}/merge"),
+            &[("into", pick.as_str())],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, merged) = rep_api.get(&format!("/ideas/{other}")).await;
+    assert_eq!(merged["merged_into"], linked);
 }

@@ -329,6 +329,7 @@ ideas-discuss = { $count ->
 ideas-timeline = Status and official answers
 ideas-answer = Official answer
 ideas-official-answer = Answer (optional, shown to everyone)
+ideas-merge-placeholder = Type a title or #number
 ideas-merge-into = Merge into idea number
 ideas-merge = Merge
 ideas-status-saved = The status is saved; the author and voters are told.

@@ -329,6 +329,7 @@ ideas-discuss = { $count ->
 ideas-timeline = Statut et réponses officielles
 ideas-answer = Réponse officielle
 ideas-official-answer = Réponse (facultative, visible de tous)
+ideas-merge-placeholder = Tapez un titre ou un n°
 ideas-merge-into = Fusionner dans l'idée numéro
 ideas-merge = Fusionner
 ideas-status-saved = Le statut est enregistré ; l'auteur et les votants sont prévenus.
