@@ -287,34 +287,80 @@ window.grapevineLive = function (topics, since, onEvent) {
   var labels = {};
   document.getElementById("live-labels").content.querySelectorAll("span").forEach(function (s) { labels[s.dataset.kind] = s.textContent; });
   var conn = null, paused = false, held = [];
+  var votes = document.getElementById("live-votes").innerHTML.split("|");
+  // "N votes" in the page's language: the template gives 0, 1 and 2.
+  function votesText(n) {
+    var form = n === 0 ? votes[0] : n === 1 ? votes[1] : votes[2];
+    return form.replace(/\d+/, String(n));
+  }
+  function chip(cls, href, text) {
+    var a = document.createElement("a");
+    a.className = "chip " + cls;
+    a.href = href;
+    a.textContent = text;
+    return a;
+  }
   function show(ev) {
+    var d = ev.data || {};
+    if (ev.kind === "idea.voted") {
+      // Votes on one idea are one line: the count rises, the line comes up.
+      var same = list.querySelector('li[data-vote-idea="' + d.idea_id + '"]');
+      if (same) {
+        same.querySelector(".votes").textContent = votesText(d.votes);
+        same.querySelector("time").textContent = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+        list.insertBefore(same, list.firstChild);
+        return;
+      }
+    }
     var li = document.createElement("li");
     li.className = "live-item new";
+    var at = new Date(d.created_at || Date.now());
+    var time = document.createElement("time");
+    time.className = "meta";
+    time.dateTime = at.toISOString();
+    time.textContent = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    li.appendChild(time);
+    li.appendChild(document.createTextNode(" "));
     var kind = document.createElement("span");
     kind.className = "kind";
     kind.textContent = labels[ev.kind] || ev.kind;
     li.appendChild(kind);
     li.appendChild(document.createTextNode(" "));
     var a = document.createElement("a");
-    a.href = ev.data.url || "/";
-    a.textContent = ev.data.title || "";
+    a.href = d.url || "/";
+    a.textContent = d.title || "";
     li.appendChild(a);
-    if (ev.data.author && ev.data.author.name) {
+    if (ev.kind === "idea.voted") {
+      li.dataset.voteIdea = d.idea_id;
+      var v = document.createElement("span");
+      v.className = "meta votes";
+      v.textContent = votesText(d.votes);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(v);
+    }
+    if (d.author && d.author.name) {
       var who = document.createElement("span");
       who.className = "meta";
-      who.textContent = " " + ev.data.author.name;
+      who.textContent = " " + d.author.name;
       li.appendChild(who);
     }
-    if (ev.data.excerpt) {
+    if ((d.accounts && d.accounts.length) || (d.competitors && d.competitors.length)) {
+      var chips = document.createElement("span");
+      chips.className = "chips";
+      (d.accounts || []).forEach(function (k) { chips.appendChild(chip("account", "/accounts/" + encodeURIComponent(k), k)); });
+      (d.competitors || []).forEach(function (k) { chips.appendChild(chip("competitor", "/competitors/" + encodeURIComponent(k), k)); });
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(chips);
+    }
+    if (d.excerpt) {
       var p = document.createElement("p");
       p.className = "excerpt";
-      p.textContent = ev.data.excerpt;
+      p.textContent = d.excerpt;
       li.appendChild(p);
     }
     list.insertBefore(li, list.firstChild);
   }
-  form.addEventListener("submit", function (e) {
-    e.preventDefault();
+  function watch() {
     var topics = Array.prototype.map.call(form.querySelectorAll("input[name=topic]:checked"), function (c) { return c.value; });
     if (!topics.length) return;
     if (conn) conn.close();
@@ -323,7 +369,13 @@ window.grapevineLive = function (topics, since, onEvent) {
     });
     status.textContent = status.dataset.live;
     pause.hidden = false;
+  }
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    watch();
   });
+  // What is ticked streams at once; "Watch" applies a new choice.
+  watch();
   pause.addEventListener("click", function () {
     paused = !paused;
     pause.setAttribute("aria-pressed", paused ? "true" : "false");

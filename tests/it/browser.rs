@@ -979,7 +979,10 @@ mod email_settings {
 mod live_page {
     use super::*;
 
-    browser_test!(browser_live_page_streams_pauses_and_lists_show_a_banner);
+    browser_test!(
+        browser_live_page_streams_pauses_and_lists_show_a_banner,
+        browser_live_page_streams_on_load_with_times_chips_and_grouped_votes
+    );
 
     async fn browser_live_page_streams_pauses_and_lists_show_a_banner(db: Db) {
         let app = spawn_app(db).await;
@@ -1029,6 +1032,113 @@ mod live_page {
             b.text_of("#live-count").await == "1"
         })
         .await;
+        browser.close().await;
+    }
+
+    async fn browser_live_page_streams_on_load_with_times_chips_and_grouped_votes(db: Db) {
+        super::live_on_load::run(db).await
+    }
+}
+
+mod live_on_load {
+    use super::*;
+
+    /// On a phone, the Live page streams what is ticked without a click;
+    /// items carry a time and their account and competitor chips; votes on
+    /// one idea make one line whose count rises. Accounts and competitors
+    /// are offered as topics.
+    pub(super) async fn run(db: Db) {
+        let app = spawn_app(db).await;
+        let (crm, _) = app.api_user("crm@example.com", Role::Marketer);
+        crm.put("/accounts/ACME-1", serde_json::json!({"name": "Acme Corp"}))
+            .await;
+        crm.put(
+            "/competitors/rivalco",
+            serde_json::json!({"name": "RivalCo"}),
+        )
+        .await;
+        let (api, _) = app.api_user("writer@example.com", Role::Rep);
+        let (v1, _) = app.api_user("v1@example.com", Role::Rep);
+        let (v2, _) = app.api_user("v2@example.com", Role::Rep);
+        let (s, idea) = api
+            .post(
+                "/ideas",
+                serde_json::json!({"title": "Bundle pricing", "body": "Asked twice."}),
+            )
+            .await;
+        assert_eq!(s, 201);
+        let idea = idea["id"].as_i64().unwrap();
+        app.create_user("watcher@example.com", Role::Marketer);
+        let browser = Browser::start(390).await;
+        let b = &browser;
+        sign_in(b, &app, "watcher@example.com").await;
+        b.client.goto(&app.url("/live")).await.unwrap();
+        wait_until(
+            Duration::from_secs(5),
+            "streaming on load",
+            move || async move { !b.text_of("#live-status").await.is_empty() },
+        )
+        .await;
+        let labels: Vec<String> = {
+            let mut out = Vec::new();
+            for el in b
+                .client
+                .find_all(Locator::Css("#live-topics label.chip"))
+                .await
+                .unwrap()
+            {
+                out.push(el.text().await.unwrap());
+            }
+            out
+        };
+        assert!(labels.iter().any(|l| l.trim() == "RivalCo"), "{labels:?}");
+        let (s, _) = api
+            .post(
+                "/threads",
+                serde_json::json!({"category": "competitors", "title": "RivalCo at Acme", "body": "Seen today.", "accounts": ["ACME-1"], "competitors": ["rivalco"]}),
+            )
+            .await;
+        assert_eq!(s, 201);
+        wait_until(Duration::from_secs(5), "the thread, live", move || async move {
+            b.text_of("#live-stream li:first-child a").await == "RivalCo at Acme"
+        })
+        .await;
+        assert_eq!(
+            b.text_of("#live-stream li:first-child a.chip.account")
+                .await,
+            "ACME-1"
+        );
+        assert_eq!(
+            b.text_of("#live-stream li:first-child a.chip.competitor")
+                .await,
+            "rivalco"
+        );
+        assert!(!b
+            .text_of("#live-stream li:first-child time")
+            .await
+            .is_empty());
+        for v in [&v1, &v2] {
+            let (s, _) = v
+                .put(&format!("/ideas/{idea}/vote"), serde_json::json!({}))
+                .await;
+            assert_eq!(s, 200);
+        }
+        wait_until(Duration::from_secs(5), "one line for both votes", move || async move {
+            b.text_of("#live-stream li:first-child .votes").await == "2 votes"
+        })
+        .await;
+        let vote_lines = b
+            .client
+            .execute(
+                &format!(
+                    "return document.querySelectorAll('li[data-vote-idea=\"{idea}\"]').length"
+                ),
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(vote_lines, serde_json::json!(1));
+        b.screenshot("live-on-load-390").await;
         browser.close().await;
     }
 }
