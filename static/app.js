@@ -586,3 +586,61 @@ window.grapevineLive = function (topics, since, onEvent) {
     });
   });
 })();
+
+// Drafts: what is typed in a new post or a reply is kept in this browser
+// until the server has it (the page after a successful send names the
+// draft in <meta name="draft-sent">), so leaving the page or losing the
+// signal loses nothing.
+(function () {
+  "use strict";
+  var store;
+  try { store = window.localStorage; } catch (e) { return; }
+  if (!store) return;
+  var sent = document.querySelector("meta[name=draft-sent]");
+  if (sent && sent.content) store.removeItem("draft:" + sent.content);
+  document.querySelectorAll("form[data-draft]").forEach(function (form) {
+    var key = "draft:" + form.dataset.draft;
+    var marker = document.createElement("input");
+    marker.type = "hidden";
+    marker.name = "_draft";
+    marker.value = form.dataset.draft;
+    form.appendChild(marker);
+    function fields() {
+      return Array.prototype.filter.call(form.elements, function (f) {
+        return f.name && f.name.charAt(0) !== "_" && (f.tagName === "TEXTAREA" || f.tagName === "SELECT" ||
+          (f.tagName === "INPUT" && (f.type === "text" || f.type === "search")));
+      });
+    }
+    var saved = null;
+    try { saved = JSON.parse(store.getItem(key) || "null"); } catch (e) { saved = null; }
+    if (saved) {
+      var restored = false;
+      fields().forEach(function (f) {
+        // What the server filled in (an error page keeps the input) wins.
+        if (saved[f.name] && !f.value) { f.value = saved[f.name]; restored = true; }
+      });
+      if (restored && form.dataset.draftNote) {
+        var note = document.createElement("p");
+        note.className = "hint draft-note";
+        note.setAttribute("role", "status");
+        note.textContent = form.dataset.draftNote;
+        form.insertBefore(note, form.firstChild);
+      }
+    }
+    var timer = null;
+    function save() {
+      var data = {}, any = false;
+      fields().forEach(function (f) {
+        if (f.value && f.tagName !== "SELECT") any = true;
+        data[f.name] = f.value;
+      });
+      if (any) store.setItem(key, JSON.stringify(data)); else store.removeItem(key);
+    }
+    form.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(save, 300);
+    });
+    form.addEventListener("change", save);
+    form.addEventListener("submit", save);
+  });
+})();

@@ -117,6 +117,9 @@ pub struct ThreadForm {
     /// Upload ids already sent by the page's script ("12,13").
     #[serde(default)]
     attachments: String,
+    /// The browser's local draft of this form (static/app.js).
+    #[serde(default, rename = "_draft", skip_serializing)]
+    draft: Option<String>,
 }
 
 async fn new_thread_page(
@@ -204,7 +207,10 @@ pub async fn create_thread(
     })
     .await;
     match created {
-        Ok((thread, _)) => Ok(redirect(&format!("/t/{}", thread.id))),
+        Ok((thread, _)) => {
+            page.draft_sent(form.draft.as_deref());
+            Ok(redirect(&format!("/t/{}", thread.id)))
+        }
         Err(AppError::NotFound | AppError::Forbidden) => {
             let mut map = serde_json::Map::new();
             map.insert("category".into(), page.t("error-category-required").into());
@@ -342,11 +348,13 @@ async fn thread_page(
     let cacheable = status == StatusCode::OK
         && q.reply_to.is_none()
         && seed.flash.is_none()
+        && seed.draft_sent.is_none()
         && reply_body.is_none();
-    let (prefs, path, flash, state) = (
+    let (prefs, path, flash, draft_sent, state) = (
         seed.prefs.clone(),
         seed.path.clone(),
         seed.flash.clone(),
+        seed.draft_sent.clone(),
         seed.state.clone(),
     );
     let lookup_creds = creds.clone();
@@ -359,6 +367,7 @@ async fn thread_page(
             user: Some(user.clone()),
             path,
             flash,
+            draft_sent,
         };
         let (thread, category, last_read) = forum::visible_thread_with_read(c, &user, id)?;
         if last_read.is_none_or(|r| r < thread.last_post_id) {
@@ -476,6 +485,9 @@ pub struct ReplyForm {
     parent_id: Option<String>,
     #[serde(default)]
     attachments: String,
+    /// The browser's local draft of this form (static/app.js).
+    #[serde(default, rename = "_draft")]
+    draft: Option<String>,
 }
 
 pub async fn reply(
@@ -519,7 +531,10 @@ pub async fn reply(
     })
     .await;
     match result {
-        Ok((post, _)) => Ok(redirect(&format!("/t/{thread_id}#p{}", post.id))),
+        Ok((post, _)) => {
+            page.draft_sent(form.draft.as_deref());
+            Ok(redirect(&format!("/t/{thread_id}#p{}", post.id)))
+        }
         Err(AppError::Conflict { .. }) => {
             let msg = page.t("forum-locked-notice");
             again(form, StatusCode::CONFLICT, msg).await

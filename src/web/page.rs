@@ -18,6 +18,9 @@ use crate::models::users::User;
 use crate::state::AppState;
 
 const SESSION_FLASH: &str = "flash";
+/// The key of a local draft the last request sent: the next page tells the
+/// browser to forget it (only once the server has it).
+const SESSION_DRAFT_SENT: &str = "draft_sent";
 pub(crate) const SESSION_LANG: &str = "lang";
 
 /// The language preferences that don't need the user: a choice made in this
@@ -46,6 +49,7 @@ pub struct PageView {
     pub user: Option<User>,
     pub path: String,
     pub flash: Option<String>,
+    pub draft_sent: Option<String>,
 }
 
 impl PageView {
@@ -57,6 +61,7 @@ impl PageView {
         ctx.insert("csrf", csrf);
         ctx.insert("path", &self.path);
         ctx.insert("flash", &self.flash);
+        ctx.insert("draft_sent", &self.draft_sent);
         ctx.insert("user", &self.user);
         let is_admin = self
             .user
@@ -77,6 +82,7 @@ pub struct PageSeed {
     pub csrf: String,
     pub path: String,
     pub flash: Option<String>,
+    pub draft_sent: Option<String>,
     pub session: Session,
     pub state: web::Data<AppState>,
 }
@@ -109,6 +115,13 @@ impl PageSeed {
                 }
                 _ => None,
             },
+            draft_sent: match session.get::<String>(SESSION_DRAFT_SENT) {
+                Ok(Some(d)) => {
+                    session.remove(SESSION_DRAFT_SENT);
+                    Some(d)
+                }
+                _ => None,
+            },
             session,
             state,
         })
@@ -120,6 +133,7 @@ impl PageSeed {
             user,
             path: self.path.clone(),
             flash: self.flash.clone(),
+            draft_sent: self.draft_sent.clone(),
         }
     }
 
@@ -132,6 +146,7 @@ impl PageSeed {
             csrf: self.csrf,
             path: view.path,
             flash: view.flash,
+            draft_sent: view.draft_sent,
             session: self.session,
             state: self.state,
         }
@@ -163,6 +178,7 @@ pub struct Page {
     pub csrf: String,
     pub path: String,
     pub flash: Option<String>,
+    pub draft_sent: Option<String>,
     pub session: Session,
     pub state: web::Data<AppState>,
 }
@@ -203,12 +219,21 @@ impl Page {
         let _ = self.session.insert(SESSION_FLASH, self.t(key));
     }
 
+    /// The form's local draft (`_draft`) reached the server: the next page
+    /// lets the browser forget it.
+    pub fn draft_sent(&self, key: Option<&str>) {
+        if let Some(k) = key.filter(|k| !k.is_empty() && k.len() <= 100) {
+            let _ = self.session.insert(SESSION_DRAFT_SENT, k);
+        }
+    }
+
     pub fn view(&self) -> PageView {
         PageView {
             lang: self.lang,
             user: self.user.clone(),
             path: self.path.clone(),
             flash: self.flash.clone(),
+            draft_sent: self.draft_sent.clone(),
         }
     }
 

@@ -576,6 +576,109 @@ mod header {
     }
 }
 
+mod drafts {
+    use super::*;
+
+    browser_test!(browser_keeps_drafts_until_the_server_has_them);
+
+    /// On a phone: a new post typed, the page left, and it is back; sent,
+    /// it is gone. A reply sent while the signal is down is still there
+    /// when the page is opened again.
+    async fn browser_keeps_drafts_until_the_server_has_them(db: Db) {
+        let app = spawn_app(db).await;
+        let (api, _) = app.api_user("writer@example.com", Role::Rep);
+        let thread = api.thread("customers", "Draft test", "Opening.").await;
+        app.create_user("rep@example.com", Role::Rep);
+        let browser = Browser::start(390).await;
+        let b = &browser;
+        sign_in(b, &app, "rep@example.com").await;
+        let value = |css: &'static str| async move {
+            b.client
+                .execute(
+                    &format!("return document.querySelector('{css}').value"),
+                    vec![],
+                )
+                .await
+                .unwrap()
+        };
+        b.client.goto(&app.url("/new")).await.unwrap();
+        fill(b, "#title", "Half-typed title").await;
+        fill(b, "#body", "Half-typed body").await;
+        // Saved a moment after typing stops.
+        wait_until(Duration::from_secs(5), "the draft saved", || async {
+            b.client
+                .execute("return localStorage.getItem('draft:new-thread')", vec![])
+                .await
+                .unwrap()
+                .as_str()
+                .is_some_and(|s| s.contains("Half-typed body"))
+        })
+        .await;
+        b.client.goto(&app.url("/")).await.unwrap();
+        b.client.goto(&app.url("/new")).await.unwrap();
+        b.wait_for(".draft-note").await;
+        assert_eq!(value("#title").await, serde_json::json!("Half-typed title"));
+        assert_eq!(value("#body").await, serde_json::json!("Half-typed body"));
+        b.screenshot("draft-restored-390").await;
+        click(b, "#category option[value=customers]").await;
+        click(b, "#new-thread button[type=submit]").await;
+        wait_until(Duration::from_secs(10), "the thread page", || async {
+            b.text_of("h1").await == "Half-typed title"
+        })
+        .await;
+        b.client.goto(&app.url("/new")).await.unwrap();
+        b.wait_for("#title").await;
+        assert_eq!(
+            value("#body").await,
+            serde_json::json!(""),
+            "sent: forgotten"
+        );
+
+        // A reply sent with no signal is kept.
+        let url = app.url(&format!("/t/{thread}"));
+        b.client.goto(&url).await.unwrap();
+        fill(b, "#reply-form textarea[name=body]", "Typed in the lift").await;
+        wait_until(Duration::from_secs(5), "the reply draft saved", || async {
+            b.client
+                .execute(
+                    &format!("return localStorage.getItem('draft:reply-{thread}')"),
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .as_str()
+                .is_some_and(|s| s.contains("Typed in the lift"))
+        })
+        .await;
+        b.set_offline(true).await;
+        let _ = b
+            .client
+            .execute(
+                "document.getElementById('reply-form').requestSubmit()",
+                vec![],
+            )
+            .await;
+        b.set_offline(false).await;
+        b.client.goto(&url).await.unwrap();
+        b.wait_for(".draft-note").await;
+        assert_eq!(
+            value("#reply-form textarea[name=body]").await,
+            serde_json::json!("Typed in the lift")
+        );
+        let replies: i64 = app.with_conn(|c| {
+            use diesel::prelude::*;
+            use grapevine::db::schema::posts;
+            posts::table
+                .filter(posts::thread_id.eq(thread))
+                .count()
+                .get_result(c)
+                .unwrap()
+        });
+        assert_eq!(replies, 1, "nothing reached the server");
+        browser.close().await;
+    }
+}
+
 mod account_pages {
     use super::*;
 

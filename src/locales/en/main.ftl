@@ -7,6 +7,7 @@ nav-settings = Settings
 nav-menu = Menu
 nav-logout = Sign out
 
+draft-restored = Your unsent draft is back: nothing typed was lost.
 login-title = Sign in
 login-submit = Sign in
 login-failed = Wrong email or password.

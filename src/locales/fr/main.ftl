@@ -7,6 +7,7 @@ nav-settings = Préférences
 nav-menu = Menu
 nav-logout = Se déconnecter
 
+draft-restored = Votre brouillon non envoyé est revenu : rien de ce que vous aviez tapé n'est perdu.
 login-title = Connexion
 login-submit = Se connecter
 login-failed = E-mail ou mot de passe incorrect.
