@@ -54,9 +54,9 @@ impl Credentials {
             Some(_) => None,
             None => proxy_user(req),
         };
-        let session_uid = match (&token, &proxy_user) {
-            (None, None) => req.get_session().get::<i64>(SESSION_USER).ok().flatten(),
-            _ => None,
+        let session_uid = match &token {
+            None => req.get_session().get::<i64>(SESSION_USER).ok().flatten(),
+            Some(_) => None,
         };
         Credentials {
             token,
@@ -83,6 +83,10 @@ struct ProxyUser {
 }
 
 fn proxy_user(req: &HttpRequest) -> Option<ProxyUser> {
+    // Pages only: the JSON API keeps to tokens and the session a page made.
+    if req.path().starts_with("/api/") {
+        return None;
+    }
     let state = req.app_data::<web::Data<AppState>>()?;
     let auth = state.settings.auth.header.as_ref()?;
     let email = req.headers().get(&auth.email)?.to_str().ok()?.trim();
@@ -149,6 +153,18 @@ pub fn settle(
             None if creds.session_uid.is_some() => req.get_session().purge(),
             None => {}
             Some(_) => check_api_csrf(req)?,
+        }
+    }
+    // The proxy's user gets a session like a password sign-in (renewed, so
+    // a session started as someone else is not carried over).
+    if let (Some(_), Some(u)) = (&creds.proxy_user, &user) {
+        if creds.resolved.is_none() && creds.session_uid != Some(u.id) {
+            let session = req.get_session();
+            session.renew();
+            session.remove(super::SESSION_CSRF);
+            session
+                .insert(SESSION_USER, u.id)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
         }
     }
     req.extensions_mut().insert(Resolved(user.clone()));

@@ -300,9 +300,15 @@ impl Provider {
                 .map(str::to_string),
             email_verified: matches!(claims.get("email_verified"), Some(Value::Bool(true)))
                 || claims.get("email_verified").and_then(Value::as_str) == Some("true"),
-            name: claims
-                .get("name")
-                .and_then(Value::as_str)
+            // The contract's order: `name`, else `preferred_username`.
+            name: ["name", "preferred_username"]
+                .iter()
+                .find_map(|k| {
+                    claims
+                        .get(*k)
+                        .and_then(Value::as_str)
+                        .filter(|s| !s.trim().is_empty())
+                })
                 .map(str::to_string),
             groups: strings(claims.get(&self.settings.role_claim)),
         })

@@ -190,10 +190,12 @@ pub fn from_header(
     }
 }
 
+/// The name given (the provider's `name`, else `preferred_username`; a
+/// proxy's name header), else the email.
 fn person_name(given: Option<&str>, email: &Email) -> PersonName {
     given
         .and_then(|n| PersonName::parse(n).ok())
-        .or_else(|| PersonName::parse(email.as_str().split('@').next().unwrap_or("user")).ok())
+        .or_else(|| PersonName::parse(email.as_str()).ok())
         .unwrap_or_else(|| PersonName::parse("user").expect("valid name"))
 }
 

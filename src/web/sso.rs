@@ -73,7 +73,7 @@ pub async fn callback(
     if let Some(error) = q.error {
         // The provider's own words are not shown: they may be anything.
         tracing::warn!(error = %error.chars().take(64).collect::<String>(), "single sign-on: the provider answered with an error");
-        return failure(&page, Failure::Denied);
+        return refused(&page, Failure::Denied);
     }
     let same_browser = expected.is_some_and(|e| {
         use subtle::ConstantTimeEq;
@@ -83,11 +83,11 @@ pub async fn callback(
         tracing::warn!(
             "single sign-on: a callback with an unknown, used, expired or another browser's state"
         );
-        return failure(&page, Failure::BadState);
+        return refused(&page, Failure::BadState);
     };
     let claims = match provider.finish(&pending, code).await {
         Ok(c) => c,
-        Err(f) => return failure(&page, f),
+        Err(f) => return refused(&page, f),
     };
     let role = crate::auth::oidc::mapped_role(&provider.settings, &claims.groups);
     let ip = crate::client_addr::of(&req);
@@ -99,7 +99,7 @@ pub async fn callback(
         Ok(u) => u,
         Err(f) => {
             tracing::warn!(failure = ?f, "single sign-on: refused");
-            return failure(&page, f);
+            return refused(&page, f);
         }
     };
     tracing::info!(user = user.id, "single sign-on: signed in");
@@ -113,7 +113,12 @@ pub async fn callback(
 }
 
 /// A clear page in the user's language, with the way back to sign-in.
-/// Nothing is signed in.
+/// Nothing is signed in: a refused callback ends any session.
+fn refused(page: &Page, f: Failure) -> Result<HttpResponse, AppError> {
+    page.session.purge();
+    failure(page, f)
+}
+
 fn failure(page: &Page, f: Failure) -> Result<HttpResponse, AppError> {
     let mut ctx = tera::Context::new();
     ctx.insert("message", &page.t(f.key()));

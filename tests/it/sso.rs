@@ -390,6 +390,17 @@ async fn an_unverified_email_never_takes_over_an_account(db: Db) {
         (bob.name.as_str(), Role::Admin)
     );
 
+    // The name: `name`, else `preferred_username`, else the email.
+    idp.put_user(
+        "pat",
+        json!({"email": "pat@example.com", "email_verified": true, "preferred_username": "pat.m"}),
+    );
+    idp.put_user(
+        "nn",
+        json!({"email": "nn@example.com", "email_verified": true}),
+    );
+    assert_eq!(sign_in_as(&app, "pat").await.1["name"], "pat.m");
+    assert_eq!(sign_in_as(&app, "nn").await.1["name"], "nn@example.com");
     // The same provider user signing in again is the same new account.
     let (_, again) = sign_in_as(&app, "mallory").await;
     assert_eq!(again["id"], mallory["id"]);
@@ -470,6 +481,13 @@ async fn failed_sign_ins_end_on_the_error_page_signed_out(db: Db) {
         "The sign-in service refused the sign-in (it took too long, or was already used). Start again.",
     );
     assert!(me(&second, &app).await.is_none());
+    // A refused callback ends the session the browser had.
+    assert!(me(&first, &app).await.is_some());
+    expect_error(finish(&first, &tampered).await, 400, state_error);
+    assert!(
+        me(&first, &app).await.is_none(),
+        "no session after a refusal"
+    );
 
     // An ID token signed by another key, then one that expired an hour ago.
     idp.tamper(Some("foreign-key"));
@@ -634,42 +652,59 @@ async fn trusted_header_signs_in_only_from_trusted_proxies(db: Db) {
         s.auth.header = Some(header());
     })
     .await;
-    let client = api_client();
-    let call = |app: &TestApp, email: &str| {
-        client
-            .get(app.url("/api/v1/me"))
+    // A browser behind the proxy: its page requests carry the header.
+    let page = |c: &reqwest::Client, app: &TestApp, email: &str| {
+        c.get(app.url("/"))
             .header("x-remote-email", email)
             .header("x-remote-name", "Field Rep")
             .header("x-forwarded-for", "203.0.113.9")
             .send()
     };
-    let res = call(&trusted, "Fiona@Example.com").await.unwrap();
+    let fiona = client();
+    let res = page(&fiona, &trusted, "Fiona@Example.com").await.unwrap();
     assert_eq!(res.status(), 200);
-    let me: serde_json::Value = res.json().await.unwrap();
+    // It got a session like a password sign-in: the API answers to it.
+    let me: serde_json::Value = fiona
+        .get(trusted.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["email"], "fiona@example.com");
     assert_eq!(me["name"], "Field Rep");
     assert_eq!(me["role"], "rep", "created as a rep on first sight");
     // The audit log has the creation, from the address the proxy saw.
-    let audit = audit_of(&trusted);
     assert_eq!(
-        audit,
+        audit_of(&trusted),
         [(
             "user.create".to_string(),
             "fiona@example.com · proxy header".to_string(),
             Some("203.0.113.9".to_string())
         )]
     );
-    // The same person again: the same account.
-    let again: serde_json::Value = call(&trusted, "fiona@example.com")
-        .await
-        .unwrap()
-        .json()
+    // The JSON API itself keeps to tokens and that session, not the header.
+    let bare = api_client();
+    let res = bare
+        .get(trusted.url("/api/v1/me"))
+        .header("x-remote-email", "fiona@example.com")
+        .send()
         .await
         .unwrap();
-    assert_eq!(again["id"], me["id"]);
-    // An existing marketer keeps her role; a deactivated user is not signed in.
+    assert_eq!(res.status(), 401);
+    // The same browser, the proxy now naming someone else: a new session as her.
     let mk = trusted.create_user("mona@example.com", Role::Marketer);
-    let as_mona: serde_json::Value = call(&trusted, "mona@example.com")
+    assert_eq!(
+        page(&fiona, &trusted, "mona@example.com")
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let as_mona: serde_json::Value = fiona
+        .get(trusted.url("/api/v1/me"))
+        .send()
         .await
         .unwrap()
         .json()
@@ -677,22 +712,15 @@ async fn trusted_header_signs_in_only_from_trusted_proxies(db: Db) {
         .unwrap();
     assert_eq!(
         (as_mona["id"].as_i64(), as_mona["role"].as_str()),
-        (Some(mk.id), Some("marketer"))
+        (Some(mk.id), Some("marketer")),
+        "an existing marketer keeps her role"
     );
+    // A deactivated user is not signed in, header or not.
     trusted.with_conn(|c| grapevine::models::users::set_active(c, mk.id, false).unwrap());
-    assert_eq!(
-        call(&trusted, "mona@example.com").await.unwrap().status(),
-        401
-    );
-    // A write with only the header is a browser's ambient credential: it needs the CSRF token.
-    let res = client
-        .post(trusted.url("/api/v1/threads"))
-        .header("x-remote-email", "fiona@example.com")
-        .json(&json!({"category": "general", "title": "Header write", "body": "x"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 403, "no CSRF token");
+    let fresh = client();
+    let res = page(&fresh, &trusted, "mona@example.com").await.unwrap();
+    assert_eq!(res.status(), 303, "sent to the sign-in page");
+    assert_eq!(trusted.me_status(&fresh).await, 401);
 
     // From an address that is not a trusted proxy, the header is ignored.
     let untrusted = spawn_app_with(fresh_database(db), |s, _| {
@@ -700,13 +728,11 @@ async fn trusted_header_signs_in_only_from_trusted_proxies(db: Db) {
         s.auth.header = Some(header());
     })
     .await;
-    assert_eq!(
-        call(&untrusted, "fiona@example.com")
-            .await
-            .unwrap()
-            .status(),
-        401
-    );
+    let outsider = client();
+    page(&outsider, &untrusted, "fiona@example.com")
+        .await
+        .unwrap();
+    assert_eq!(untrusted.me_status(&outsider).await, 401);
     let nobody = untrusted.with_conn(|c| {
         grapevine::models::users::find_by_email(
             c,

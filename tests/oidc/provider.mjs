@@ -52,7 +52,7 @@ const provider = new Provider(issuer, {
   claims: {
     openid: ['sub'],
     email: ['email', 'email_verified'],
-    profile: ['name'],
+    profile: ['name', 'preferred_username'],
     groups: ['groups'],
   },
   features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
