@@ -32,6 +32,9 @@ pub struct AuthSettings {
     pub password_login: bool,
     pub oidc: Option<OidcSettings>,
     pub header: Option<HeaderAuth>,
+    /// `GRAPEVINE_SESSION_DAYS`: how long a session lasts unused (it slides
+    /// with each day of use); 0 ends it when the browser closes.
+    pub session_days: u32,
 }
 
 impl Default for AuthSettings {
@@ -40,6 +43,7 @@ impl Default for AuthSettings {
             password_login: true,
             oidc: None,
             header: None,
+            session_days: 30,
         }
     }
 }
@@ -131,10 +135,20 @@ fn parse_auth(trusted_proxies: &[ipnet::IpNet]) -> anyhow::Result<AuthSettings> 
             "GRAPEVINE_PASSWORD_LOGIN=off: set GRAPEVINE_OIDC_ISSUER or GRAPEVINE_AUTH_HEADER, or nobody can sign in"
         );
     }
+    let session_days = match var("GRAPEVINE_SESSION_DAYS") {
+        None => 30,
+        Some(d) => match d.trim().parse::<u32>() {
+            Ok(n) if n <= 400 => n,
+            _ => anyhow::bail!(
+                "GRAPEVINE_SESSION_DAYS: expected a whole number of days from 0 to 400, got {d:?}"
+            ),
+        },
+    };
     Ok(AuthSettings {
         password_login,
         oidc,
         header,
+        session_days,
     })
 }
 

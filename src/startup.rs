@@ -105,6 +105,7 @@ impl Application {
             options.digest_every,
         );
         let key = Key::from(&settings.secret_key);
+        let session_days = settings.auth.session_days;
         let secure = settings.secure_cookies();
         let mut server =
             HttpServer::new(move || {
@@ -128,6 +129,7 @@ impl Application {
                 )
                 .wrap(
                     SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+                        .session_lifecycle(session_lifecycle(session_days))
                         .cookie_name("grapevine_session".into())
                         .cookie_http_only(true)
                         .cookie_secure(secure)
@@ -177,5 +179,19 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// Sessions kept for `days` (0: until the browser closes). The cookie is
+/// re-sent when the session changes, and pages change it once a day
+/// (`web::page`), so the expiry slides while the user keeps coming.
+fn session_lifecycle(days: u32) -> actix_session::config::SessionLifecycle {
+    use actix_session::config::{BrowserSession, PersistentSession};
+    if days == 0 {
+        BrowserSession::default().into()
+    } else {
+        PersistentSession::default()
+            .session_ttl(actix_web::cookie::time::Duration::days(i64::from(days)))
+            .into()
     }
 }

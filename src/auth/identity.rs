@@ -33,6 +33,8 @@ pub struct Credentials {
     /// `Some(None)`: an Authorization header that is not a bearer token.
     token: Option<Option<String>>,
     session_uid: Option<i64>,
+    /// The session number the session was signed with.
+    session_epoch: i64,
     /// Email, name and client address a trusted proxy vouches for
     /// (`GRAPEVINE_AUTH_HEADER`).
     proxy_user: Option<ProxyUser>,
@@ -58,9 +60,19 @@ impl Credentials {
             None => req.get_session().get::<i64>(SESSION_USER).ok().flatten(),
             Some(_) => None,
         };
+        let session_epoch = match session_uid {
+            Some(_) => req
+                .get_session()
+                .get::<i64>(super::SESSION_EPOCH)
+                .ok()
+                .flatten()
+                .unwrap_or(0),
+            None => 0,
+        };
         Credentials {
             token,
             session_uid,
+            session_epoch,
             proxy_user,
             resolved,
         }
@@ -134,7 +146,9 @@ pub fn lookup(conn: &mut DbConn, creds: &Credentials) -> Result<Option<User>, Ap
             crate::models::identities::from_header(conn, &p.email, p.name.as_deref(), &p.client)
         }
         None => match creds.session_uid {
-            Some(id) => Ok(users::find(conn, id)?.filter(|u| u.active)),
+            // A session from before "sign out everywhere" is over.
+            Some(id) => Ok(users::find(conn, id)?
+                .filter(|u| u.active && u.session_epoch == creds.session_epoch)),
             None => Ok(None),
         },
     }
@@ -159,12 +173,7 @@ pub fn settle(
     // a session started as someone else is not carried over).
     if let (Some(_), Some(u)) = (&creds.proxy_user, &user) {
         if creds.resolved.is_none() && creds.session_uid != Some(u.id) {
-            let session = req.get_session();
-            session.renew();
-            session.remove(super::SESSION_CSRF);
-            session
-                .insert(SESSION_USER, u.id)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+            super::start_session(&req.get_session(), u)?;
         }
     }
     req.extensions_mut().insert(Resolved(user.clone()));

@@ -13,6 +13,7 @@ diesel::table! {
         updated_at -> Timestamp,
         team -> Nullable<Text>,
         seen_lang -> Nullable<Text>,
+        session_epoch -> BigInt,
     }
 }
 

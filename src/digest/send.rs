@@ -118,6 +118,7 @@ type UserRow = (
     bool,
     NaiveDateTime,
     Option<String>,
+    i64,
     Option<(String, i32, String)>,
 );
 
@@ -137,6 +138,7 @@ fn page_of_users(conn: &mut DbConn, after: i64) -> QueryResult<Vec<(User, Digest
             users::active,
             users::created_at,
             users::seen_lang,
+            users::session_epoch,
             (
                 digest_settings::frequency,
                 digest_settings::hour,
@@ -148,7 +150,7 @@ fn page_of_users(conn: &mut DbConn, after: i64) -> QueryResult<Vec<(User, Digest
     Ok(rows
         .into_iter()
         .filter_map(
-            |(id, email, name, role, locale, active, created_at, seen_lang, s)| {
+            |(id, email, name, role, locale, active, created_at, seen_lang, session_epoch, s)| {
                 let user = User {
                     id,
                     email,
@@ -158,6 +160,7 @@ fn page_of_users(conn: &mut DbConn, after: i64) -> QueryResult<Vec<(User, Digest
                     active,
                     created_at,
                     seen_lang,
+                    session_epoch,
                 };
                 let mut settings = super::defaults(&user);
                 if let Some((frequency, hour, timezone)) = s {

@@ -20,6 +20,7 @@ pub struct UserRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub seen_lang: Option<String>,
+    pub session_epoch: i64,
 }
 
 /// A user as the rest of the application sees it: role parsed, no hash.
@@ -36,6 +37,9 @@ pub struct User {
     /// The language negotiated at the last visit (see `remember_language`).
     #[serde(skip)]
     pub seen_lang: Option<String>,
+    /// Sessions signed with another number are over (`end_sessions`).
+    #[serde(skip)]
+    pub session_epoch: i64,
 }
 
 impl User {
@@ -51,6 +55,7 @@ impl User {
             active: true,
             created_at: NaiveDateTime::default(),
             seen_lang: None,
+            session_epoch: 0,
         }
     }
 }
@@ -68,6 +73,7 @@ impl From<UserRow> for User {
             active: r.active,
             created_at: r.created_at,
             seen_lang: r.seen_lang,
+            session_epoch: r.session_epoch,
         }
     }
 }
@@ -196,6 +202,17 @@ pub fn set_active(conn: &mut DbConn, id: i64, active: bool) -> Result<User, AppE
             .execute(conn)?;
         Ok(User { active, ..user })
     })
+}
+
+/// Ends every session of the user ("sign out everywhere").
+pub fn end_sessions(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::session_epoch.eq(users::session_epoch + 1),
+            users::updated_at.eq(now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Remembers the language a user's browser got, for their mail.

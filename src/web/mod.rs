@@ -40,6 +40,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/login/oidc/callback", web::get().to(sso::callback))
             .route("/logout", web::get().to(session::logout_form))
             .route("/logout", web::post().to(session::logout))
+            .route(
+                "/logout/everywhere",
+                web::post().to(session::logout_everywhere),
+            )
             .route("/setup", web::get().to(session::setup_form))
             .route("/setup", web::post().to(session::setup))
             .route("/lang/{code}", web::get().to(settings::choose_language))

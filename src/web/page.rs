@@ -94,6 +94,7 @@ impl PageSeed {
             .app_data::<web::Data<AppState>>()
             .cloned()
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("state missing")))?;
+        slide_session(&session);
         let chosen = session
             .get::<String>(SESSION_LANG)
             .ok()
@@ -150,6 +151,18 @@ impl PageSeed {
             session: self.session,
             state: self.state,
         }
+    }
+}
+
+/// Once a day, a signed-in session is touched so its cookie (and expiry)
+/// is sent again: a session lasts while the user keeps coming.
+fn slide_session(session: &Session) {
+    if !matches!(session.get::<i64>(crate::auth::SESSION_USER), Ok(Some(_))) {
+        return;
+    }
+    let today = chrono::Utc::now().timestamp().div_euclid(86_400);
+    if session.get::<i64>(crate::auth::SESSION_DAY).ok().flatten() != Some(today) {
+        let _ = session.insert(crate::auth::SESSION_DAY, today);
     }
 }
 

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::{redirect, safe_next, Page};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{password, SESSION_CSRF, SESSION_SSO, SESSION_USER};
+use crate::auth::{password, SESSION_SSO};
 use crate::db;
 use crate::domain::{Email, NewPassword, PersonName, Role};
 use crate::error::AppError;
@@ -56,7 +56,7 @@ pub struct LoginForm {
 }
 
 enum Outcome {
-    Success(i64),
+    Success(crate::models::users::User),
     Failed,
     Throttled(u64),
 }
@@ -101,7 +101,7 @@ pub async fn login(
                     "password",
                     Some(&ip),
                 )?;
-                Ok(Outcome::Success(r.id))
+                Ok(Outcome::Success(r.into()))
             }
             _ => {
                 throttle::record_failure(conn, &email_key, &ip)?;
@@ -112,12 +112,8 @@ pub async fn login(
     .await?;
     let next = safe_next(form.next.as_deref());
     let (status, message) = match outcome {
-        Outcome::Success(id) => {
-            page.session.renew();
-            page.session.remove(SESSION_CSRF);
-            page.session
-                .insert(SESSION_USER, id)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+        Outcome::Success(user) => {
+            crate::auth::start_session(&page.session, &user)?;
             return Ok(redirect(&next));
         }
         Outcome::Failed => (StatusCode::OK, page.t("login-failed")),
@@ -145,6 +141,17 @@ pub async fn logout_form(page: Page) -> Result<HttpResponse, AppError> {
 
 #[derive(Deserialize)]
 pub struct Empty {}
+
+/// Ends every session of the user, on every device.
+pub async fn logout_everywhere(
+    page: Page,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let id = page.user()?.id;
+    db::run(&page.state.pool, move |c| Ok(users::end_sessions(c, id)?)).await?;
+    page.session.purge();
+    Ok(redirect("/login"))
+}
 
 pub async fn logout(page: Page, _form: CsrfForm<Empty>) -> HttpResponse {
     let sso = matches!(page.session.get::<bool>(SESSION_SSO), Ok(Some(true)));
@@ -240,10 +247,7 @@ pub async fn setup(
         ctx.insert("closed", &true);
         return page.render_status(StatusCode::NOT_FOUND, "setup.html", ctx);
     };
-    page.session.renew();
-    page.session
-        .insert(SESSION_USER, user.id)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+    crate::auth::start_session(&page.session, &user)?;
     page.flash_next("setup-done");
     Ok(redirect("/"))
 }

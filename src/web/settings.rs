@@ -18,6 +18,7 @@ pub async fn show(page: Page) -> Result<HttpResponse, AppError> {
     ctx.insert("languages", &i18n::SUPPORTED);
     ctx.insert("digest", &digest);
     ctx.insert("digest_error", &Option::<String>::None);
+    ctx.insert("session_days", &page.state.settings.auth.session_days);
     page.render("settings.html", ctx)
 }
 
@@ -64,6 +65,7 @@ pub async fn save_digest(
             ctx.insert("languages", &i18n::SUPPORTED);
             ctx.insert("digest", &digest);
             ctx.insert("digest_error", &Some(e.to_string()));
+            ctx.insert("session_days", &page.state.settings.auth.session_days);
             page.render_status(
                 actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "settings.html",

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::{redirect, safe_next, Page};
 use crate::auth::oidc::Failure;
-use crate::auth::{SESSION_CSRF, SESSION_SSO, SESSION_USER};
+use crate::auth::SESSION_SSO;
 use crate::db;
 use crate::error::AppError;
 use crate::models::identities;
@@ -103,11 +103,9 @@ pub async fn callback(
         }
     };
     tracing::info!(user = user.id, "single sign-on: signed in");
-    page.session.renew();
-    page.session.remove(SESSION_CSRF);
+    crate::auth::start_session(&page.session, &user)?;
     page.session
-        .insert(SESSION_USER, user.id)
-        .and_then(|_| page.session.insert(SESSION_SSO, true))
+        .insert(SESSION_SSO, true)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
     Ok(redirect(&next))
 }

@@ -17,6 +17,7 @@ db_test!(
     deactivated_user_is_locked_out_at_once,
     authorization_matrix,
     admin_manages_users,
+    sessions_last_a_month_and_end_everywhere_at_once,
     pages_speak_french,
     openapi_lists_endpoints,
 );
@@ -724,4 +725,71 @@ async fn digest_settings_api_and_page(db: Db) {
         )
         .await;
     assert_eq!(res.status(), 422);
+}
+
+/// A sign-in's cookie lasts the configured days (not just until the browser
+/// closes); "sign out everywhere" ends every session of the user, on every
+/// device, and a new sign-in works.
+async fn sessions_last_a_month_and_end_everywhere_at_once(db: Db) {
+    let app = spawn_app(db).await;
+    app.create_user("rep@example.com", Role::Rep);
+    let phone = client();
+    let res = app.login(&phone, "rep@example.com", PASSWORD).await;
+    assert_eq!(res.status(), 303);
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("grapevine_session="))
+        .expect("a session cookie");
+    assert!(cookie.contains("Max-Age=2592000"), "30 days: {cookie}");
+    let laptop = client();
+    assert_eq!(
+        app.login(&laptop, "rep@example.com", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(app.me_status(&phone).await, 200);
+    assert_eq!(app.me_status(&laptop).await, 200);
+    // From the laptop's settings page: every session ends, the phone's too.
+    let (status, html) = app.get_html(&laptop, "/settings").await;
+    assert_eq!(status, 200);
+    assert_eq!(texts(&html, "#logout-everywhere"), ["Sign out everywhere"]);
+    let res = app
+        .post_form(&laptop, "/settings", "/logout/everywhere", &[])
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.me_status(&laptop).await, 401);
+    assert_eq!(
+        app.me_status(&phone).await,
+        401,
+        "the other device is signed out too"
+    );
+    // Signing in again starts a good session.
+    assert_eq!(
+        app.login(&phone, "rep@example.com", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(app.me_status(&phone).await, 200);
+
+    // GRAPEVINE_SESSION_DAYS=0: the cookie ends with the browser.
+    let short = spawn_app_with(fresh_database(db), |s, _| s.auth.session_days = 0).await;
+    short.create_user("rep@example.com", Role::Rep);
+    let c = client();
+    let res = short.login(&c, "rep@example.com", PASSWORD).await;
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("grapevine_session="))
+        .unwrap();
+    assert!(
+        !cookie.contains("Max-Age") && !cookie.contains("Expires"),
+        "{cookie}"
+    );
 }
