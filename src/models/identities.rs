@@ -66,17 +66,7 @@ pub fn sign_in(
                             role: role.unwrap_or(Role::Rep),
                             locale: None,
                         };
-                        let user = users::create_with_hash(conn, &new, "")?;
-                        let detail = format!("{} · single sign-on", user.email);
-                        audit::record_from(
-                            conn,
-                            user.id,
-                            "user.create",
-                            ("user", user.id),
-                            &detail,
-                            Some(ip),
-                        )?;
-                        user
+                        create_vouched(conn, &new, "single sign-on", ip)?
                     }
                 };
                 diesel::insert_into(user_identities::table)
@@ -172,19 +162,8 @@ pub fn from_header(
         role: Role::Rep,
         locale: None,
     };
-    match users::create_with_hash(conn, &new, "") {
-        Ok(user) => {
-            let detail = format!("{} · proxy header", user.email);
-            audit::record_from(
-                conn,
-                user.id,
-                "user.create",
-                ("user", user.id),
-                &detail,
-                Some(ip),
-            )?;
-            Ok(Some(user))
-        }
+    match create_vouched(conn, &new, "proxy header", ip) {
+        Ok(user) => Ok(Some(user)),
         // Two first requests at once: the other one created it.
         Err(_) => Ok(users::find_by_email(conn, &email)?.filter(|u| u.active)),
     }
@@ -192,6 +171,22 @@ pub fn from_header(
 
 /// The name given (the provider's `name`, else `preferred_username`; a
 /// proxy's name header), else the email.
+/// A user someone else vouches for (no password: none verifies against
+/// an empty hash), audited with who vouched.
+fn create_vouched(conn: &mut DbConn, new: &NewUser, via: &str, ip: &str) -> Result<User, AppError> {
+    let user = users::create_with_hash(conn, new, "")?;
+    let detail = format!("{} · {via}", user.email);
+    audit::record_from(
+        conn,
+        user.id,
+        "user.create",
+        ("user", user.id),
+        &detail,
+        Some(ip),
+    )?;
+    Ok(user)
+}
+
 fn person_name(given: Option<&str>, email: &Email) -> PersonName {
     given
         .and_then(|n| PersonName::parse(n).ok())

@@ -490,24 +490,16 @@ async fn failed_sign_ins_end_on_the_error_page_signed_out(db: Db) {
     );
 
     // An ID token signed by another key, then one that expired an hour ago.
-    idp.tamper(Some("foreign-key"));
-    let a = agent();
-    let callback = through_provider(&a, &app, Some("alice")).await;
-    expect_error(
-        finish(&a, &callback).await,
-        400,
-        "The answer from the sign-in service could not be trusted, so nobody was signed in. Tell your administrator if it happens again.",
-    );
-    assert!(me(&a, &app).await.is_none());
-    idp.tamper(Some("expired"));
-    let a = agent();
-    let callback = through_provider(&a, &app, Some("alice")).await;
-    expect_error(
-        finish(&a, &callback).await,
-        400,
-        "The answer from the sign-in service had expired (check that this device's clock is right), so nobody was signed in. Start again.",
-    );
-    assert!(me(&a, &app).await.is_none());
+    for (how, message) in [
+        ("foreign-key", "The answer from the sign-in service could not be trusted, so nobody was signed in. Tell your administrator if it happens again."),
+        ("expired", "The answer from the sign-in service had expired (check that this device's clock is right), so nobody was signed in. Start again."),
+    ] {
+        idp.tamper(Some(how));
+        let a = agent();
+        let callback = through_provider(&a, &app, Some("alice")).await;
+        expect_error(finish(&a, &callback).await, 400, message);
+        assert!(me(&a, &app).await.is_none(), "{how}");
+    }
     idp.tamper(None);
 
     // Cancelled at the provider.
