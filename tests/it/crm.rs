@@ -914,4 +914,23 @@ async fn account_and_competitor_pages_list_their_ideas_and_offer_a_post(db: Db) 
     crm.put("/accounts/EMPTY-3", json!({"name": "Empty"})).await;
     let (_, html) = app.get_html(&c, "/accounts/EMPTY-3").await;
     assert!(texts(&html, "#linked-ideas").is_empty());
+    // The idea box made marketing-only: a rep's account page shows none of
+    // its ideas; a marketer's still does.
+    let (admin, _) = app.api_user("admin@example.com", Role::Admin);
+    let (s, cat) = admin
+        .patch(
+            "/categories/ideas",
+            json!({"readable_by": ["marketer", "admin"]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{cat}");
+    let (_, html) = app.get_html(&c, "/accounts/ACME-1").await;
+    assert!(texts(&html, "#linked-ideas").is_empty(), "{html}");
+    assert!(!html.contains("Faster quotes"));
+    let (m, _) = app.signed_in("mkt@example.com", Role::Marketer).await;
+    let (_, html) = app.get_html(&m, "/accounts/ACME-1").await;
+    assert_eq!(
+        texts(&html, "#linked-ideas + ul .idea-title"),
+        ["Faster quotes"]
+    );
 }
