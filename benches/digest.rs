@@ -195,6 +195,7 @@ fn seed(conn: &mut DbConn, users: usize, posts: usize) {
                 tags: Tags::parse(&[] as &[&str]).unwrap(),
                 anonymous: i % 4 == 0,
                 attachments: Vec::new(),
+                links_by_name: false,
                 client_id: None,
             },
         )

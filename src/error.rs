@@ -25,6 +25,9 @@ pub enum AppError {
         /// Each broken field with the catalog key of what is wrong with it
         /// (pages show it in the reader's language, the API in English).
         fields: std::collections::BTreeMap<String, &'static str>,
+        /// What a page says instead of `message`: catalog keys with their
+        /// arguments, joined (empty: the code's own `apperror-…` message).
+        says: Says,
     },
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
@@ -43,6 +46,9 @@ pub enum AppError {
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
+
+/// A message in the reader's language: catalog keys and their arguments.
+pub type Says = Vec<(&'static str, Vec<(&'static str, String)>)>;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
@@ -67,7 +73,42 @@ impl AppError {
             code,
             message: message.into(),
             fields: Default::default(),
+            says: Vec::new(),
         }
+    }
+
+    /// A rule broken with details a page can say in the reader's language.
+    pub fn invalid_says(code: &'static str, message: impl Into<String>, says: Says) -> Self {
+        AppError::Invalid {
+            code,
+            message: message.into(),
+            fields: Default::default(),
+            says,
+        }
+    }
+
+    /// The error as a page shows it, in `lang`: its own words if it has
+    /// them, else each broken field's, else its code's (`apperror-CODE` in
+    /// the catalog), else the English message.
+    pub fn shown(&self, lang: &str) -> String {
+        use crate::i18n;
+        if let AppError::Invalid { says, fields, .. } = self {
+            if !says.is_empty() {
+                return says
+                    .iter()
+                    .map(|(key, args)| i18n::t_args(lang, key, args))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+            }
+            if !fields.is_empty() {
+                return fields
+                    .values()
+                    .map(|key| i18n::t(lang, key))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+            }
+        }
+        i18n::try_t(lang, &format!("apperror-{}", self.code())).unwrap_or_else(|| self.to_string())
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {

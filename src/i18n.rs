@@ -55,6 +55,11 @@ pub fn t(lang: &str, key: &str) -> String {
     LOCALES.lookup(&langid(lang), key)
 }
 
+/// The message if the catalog has it (in `lang` or the English fallback).
+pub fn try_t(lang: &str, key: &str) -> Option<String> {
+    LOCALES.try_lookup(&langid(lang), key)
+}
+
 pub fn t_args(lang: &str, key: &str, args: &[(&'static str, String)]) -> String {
     // A number given as text is passed as a number: plural branches
     // (`[one]`, `*[other]`) select on numbers only.

@@ -107,6 +107,8 @@ pub struct NewIdea {
     pub anonymous: bool,
     /// The author's own unattached uploads, each once.
     pub attachments: Vec<i64>,
+    /// Forms let an account or competitor be typed by its exact name.
+    pub links_by_name: bool,
     /// Set by a client that may send the same idea again.
     pub client_id: Option<crate::client_ids::ClientId>,
 }
@@ -122,6 +124,7 @@ pub struct IdeaDraft<'a> {
     pub tags: Vec<String>,
     pub anonymous: bool,
     pub attachments: Vec<i64>,
+    pub links_by_name: bool,
 }
 
 impl NewIdea {
@@ -147,6 +150,7 @@ impl NewIdea {
                 competitors: d.competitors,
                 anonymous: d.anonymous,
                 attachments,
+                links_by_name: d.links_by_name,
                 client_id: None,
             }),
             _ => Err(errs),
@@ -259,7 +263,12 @@ pub fn create_once(
                 return Ok((find_row(conn, id)?, false));
             }
         }
-        let resolved = crate::crm::resolve(conn, &input.accounts, &input.competitors, false)?;
+        let resolved = crate::crm::resolve(
+            conn,
+            &input.accounts,
+            &input.competitors,
+            input.links_by_name,
+        )?;
         let html = crate::markdown::render(
             input.body.as_str(),
             &crate::forum::resolve_mentions(conn, input.body.as_str())?,

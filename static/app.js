@@ -63,17 +63,36 @@
   });
 })();
 
-// Type-ahead picker for account and competitor fields: suggestions from the
-// API as you type; choosing one puts its key in the comma-separated field.
-// Without script the field is plain text (keys or exact names).
+// Type-ahead picker for account and competitor fields. The server's field
+// (comma-separated keys or exact names, which is all there is without
+// script) becomes a hidden field of keys, a row of chips showing names (each
+// with a remove button) and a text box to type in; what is typed and not
+// chosen is sent too, and the server resolves an exact name. On a phone the
+// field scrolls to the top when focused so the suggestions show above the
+// keyboard.
 (function () {
   "use strict";
   document.querySelectorAll("input[data-picker]").forEach(function (input) {
     var kind = input.dataset.picker;
+    var keys = document.createElement("input");
+    keys.type = "hidden";
+    keys.name = input.name;
+    keys.value = input.value;
+    keys.id = input.id + "-keys";
+    keys.setAttribute("data-draft-field", "");
+    input.removeAttribute("name");
+    input.value = "";
     var wrap = document.createElement("div");
     wrap.className = "picker";
     input.parentNode.insertBefore(wrap, input);
+    var chips = document.createElement("ul");
+    chips.className = "picker-chips";
+    chips.id = input.id + "-chips";
+    var label = input.labels && input.labels[0] ? input.labels[0].textContent : "";
+    chips.setAttribute("aria-label", label);
+    wrap.appendChild(chips);
     wrap.appendChild(input);
+    wrap.appendChild(keys);
     var list = document.createElement("ul");
     list.className = "picker-list";
     list.id = input.id + "-suggestions";
@@ -83,16 +102,54 @@
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-controls", list.id);
     input.setAttribute("aria-expanded", "false");
-    var timer = null, active = -1;
+    var timer = null, active = -1, names = {}, asked = {};
 
-    function parts() { return input.value.split(","); }
-    function current() { return parts().pop().trim(); }
+    function terms() {
+      return keys.value.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+    }
+    function setTerms(t) { keys.value = t.join(", "); render(); keys.dispatchEvent(new Event("change", { bubbles: true })); }
+    // A chip shows a key's name, asked of the API once if not known.
+    function nameOf(key) {
+      if (names[key]) return names[key];
+      if (!asked[key]) {
+        asked[key] = true;
+        fetch("/api/v1/" + kind + "/" + encodeURIComponent(key), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (r) { if (r && r.name) { names[key] = r.name; render(); } })
+          .catch(function () {});
+      }
+      return key;
+    }
+    function render() {
+      chips.innerHTML = "";
+      terms().forEach(function (key) {
+        var li = document.createElement("li");
+        li.className = "picker-chip " + (kind === "accounts" ? "account" : "competitor");
+        li.dataset.key = key;
+        var text = document.createElement("span");
+        text.textContent = nameOf(key);
+        li.appendChild(text);
+        var x = document.createElement("button");
+        x.type = "button";
+        x.className = "picker-remove";
+        x.setAttribute("aria-label", (input.dataset.removeLabel || "Remove") + " " + text.textContent);
+        x.textContent = "×";
+        x.addEventListener("click", function () {
+          setTerms(terms().filter(function (t) { return t !== key; }));
+          input.focus();
+        });
+        li.appendChild(x);
+        chips.appendChild(li);
+      });
+      chips.hidden = !chips.children.length;
+    }
     function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; }
-    function choose(key) {
-      var p = parts(); p.pop();
-      p = p.map(function (s) { return s.trim(); }).filter(Boolean);
-      if (p.indexOf(key) < 0) p.push(key);
-      input.value = p.join(", ") + ", ";
+    function choose(key, name) {
+      names[key] = name;
+      var t = terms();
+      if (t.indexOf(key) < 0) t.push(key);
+      input.value = "";
+      setTerms(t);
       close();
       input.focus();
     }
@@ -104,15 +161,33 @@
         li.id = list.id + "-" + i;
         li.dataset.key = it.key;
         li.textContent = it.label;
-        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(it.key); });
+        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(it.key, it.name); });
         list.appendChild(li);
       });
       list.hidden = items.length === 0;
       input.setAttribute("aria-expanded", items.length ? "true" : "false");
+      fit();
     }
+    // The list never runs under a phone's keyboard: it is as tall as the
+    // visible viewport leaves below the field.
+    function fit() {
+      var vv = window.visualViewport;
+      if (!vv || list.hidden) return;
+      var room = vv.height + vv.offsetTop - input.getBoundingClientRect().bottom - 8;
+      list.style.maxHeight = Math.max(room, 96) + "px";
+    }
+    render();
+    input.addEventListener("focus", function () {
+      if (window.matchMedia("(max-width: 40rem)").matches) {
+        setTimeout(function () { wrap.scrollIntoView({ block: "start", behavior: "smooth" }); }, 300);
+      }
+    });
+    if (window.visualViewport) window.visualViewport.addEventListener("resize", fit);
+    // Restored drafts fill the hidden field; the chips follow.
+    keys.addEventListener("draft-restored", render);
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      var q = current();
+      var q = input.value.trim();
       if (q.length < 1) { close(); return; }
       timer = setTimeout(function () {
         fetch("/api/v1/" + kind + "?q=" + encodeURIComponent(q), { credentials: "same-origin" })
@@ -120,29 +195,52 @@
           .then(function (rows) {
             show(rows.map(function (r) {
               return kind === "accounts"
-                ? { key: r.external_id, label: r.name + " · " + r.external_id + (r.domain ? " · " + r.domain : "") }
-                : { key: r.slug, label: r.name };
+                ? { key: r.external_id, name: r.name, label: r.name + " · " + r.external_id + (r.domain ? " · " + r.domain : "") }
+                : { key: r.slug, name: r.name, label: r.name };
             }));
           })
           .catch(close);
       }, 150);
     });
     input.addEventListener("keydown", function (ev) {
+      if (ev.key === "Backspace" && !input.value && terms().length) {
+        var t = terms(); t.pop(); setTerms(t);
+        return;
+      }
       var items = list.querySelectorAll("li");
+      if (ev.key === "Enter" && !(active >= 0 && items.length && !list.hidden)) {
+        // Enter takes what is typed as a chip rather than sending the form.
+        if (input.value.trim()) {
+          ev.preventDefault();
+          var typed = input.value.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+          input.value = "";
+          setTerms(terms().concat(typed.filter(function (s) { return terms().indexOf(s) < 0; })));
+          close();
+        }
+        return;
+      }
       if (list.hidden || !items.length) return;
       if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
         ev.preventDefault();
         active = (active + (ev.key === "ArrowDown" ? 1 : items.length - 1)) % items.length;
         items.forEach(function (li, i) { li.setAttribute("aria-selected", i === active ? "true" : "false"); });
         input.setAttribute("aria-activedescendant", items[active].id);
-      } else if (ev.key === "Enter" && active >= 0) {
+      } else if (ev.key === "Enter") {
         ev.preventDefault();
-        choose(items[active].dataset.key);
+        var chosen = items[active];
+        choose(chosen.dataset.key, chosen.textContent.split(" · ")[0]);
       } else if (ev.key === "Escape") {
         close();
       }
     });
     input.addEventListener("blur", function () { setTimeout(close, 100); });
+    // What was typed and not chosen goes too: the server resolves names.
+    if (input.form) {
+      input.form.addEventListener("submit", function () {
+        var typed = input.value.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+        if (typed.length) keys.value = terms().concat(typed).join(", ");
+      });
+    }
   });
 })();
 
@@ -608,7 +706,7 @@ window.grapevineLive = function (topics, since, onEvent) {
     function fields() {
       return Array.prototype.filter.call(form.elements, function (f) {
         return f.name && f.name.charAt(0) !== "_" && (f.tagName === "TEXTAREA" || f.tagName === "SELECT" ||
-          (f.tagName === "INPUT" && (f.type === "text" || f.type === "search")));
+          (f.tagName === "INPUT" && (f.type === "text" || f.type === "search" || f.hasAttribute("data-draft-field"))));
       });
     }
     var saved = null;
@@ -617,7 +715,11 @@ window.grapevineLive = function (topics, since, onEvent) {
       var restored = false;
       fields().forEach(function (f) {
         // What the server filled in (an error page keeps the input) wins.
-        if (saved[f.name] && !f.value) { f.value = saved[f.name]; restored = true; }
+        if (saved[f.name] && !f.value) {
+          f.value = saved[f.name];
+          restored = true;
+          f.dispatchEvent(new Event("draft-restored"));
+        }
       });
       if (restored && form.dataset.draftNote) {
         var note = document.createElement("p");
@@ -643,4 +745,12 @@ window.grapevineLive = function (topics, since, onEvent) {
     form.addEventListener("change", save);
     form.addEventListener("submit", save);
   });
+})();
+
+// A form sent back with problems: its summary takes the focus, so a screen
+// reader reads it and a phone shows it first.
+(function () {
+  "use strict";
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
 })();

@@ -49,6 +49,7 @@ pub fn parse_idea(input: &IdeaIn) -> Result<NewIdea, AppError> {
         tags: input.tags.clone(),
         anonymous: input.anonymous,
         attachments: input.attachments.clone(),
+        links_by_name: false,
     })
     .map_err(crate::domain::FieldErrors::into_error)?;
     parsed.client_id = client_id;

@@ -51,8 +51,10 @@ fn dedup(terms: &[String]) -> Vec<String> {
 }
 
 /// Finds every account (by external id) and competitor (by slug). With
-/// `by_name`, a term may also be an exact name, as typed in a form without
-/// the picker. Unknown terms are a 422 naming all of them.
+/// `by_name`, a term may also be an exact name (any case), as typed in a
+/// form without the picker, when it names one record only. Unknown and
+/// ambiguous terms are one 422 naming all of them, in the reader's language
+/// on pages.
 pub fn resolve(
     conn: &mut DbConn,
     account_terms: &[String],
@@ -61,49 +63,86 @@ pub fn resolve(
 ) -> Result<Resolved, AppError> {
     let account_terms = dedup(account_terms);
     let competitor_terms = dedup(competitor_terms);
+    let mut says: crate::error::Says = Vec::new();
+    let mut english = Vec::new();
+
     let mut found_accounts = accounts::by_keys(conn, &account_terms)?;
-    let mut missing_accounts: Vec<String> = account_terms
+    let missing: Vec<String> = account_terms
         .iter()
         .filter(|t| !found_accounts.iter().any(|a| &a.external_id == *t))
         .cloned()
         .collect();
-    if by_name && !missing_accounts.is_empty() {
-        let named = accounts::by_names(conn, &missing_accounts)?;
-        missing_accounts.retain(|t| {
-            !named
-                .iter()
-                .any(|a| a.name.to_lowercase() == t.to_lowercase())
-        });
-        found_accounts.extend(named);
+    let named = if by_name && !missing.is_empty() {
+        accounts::by_names(conn, &missing)?
+    } else {
+        Vec::new()
+    };
+    let (unknown, ambiguous) = by_name_once(
+        &missing,
+        &named,
+        |a| &a.name,
+        |a| &a.external_id,
+        &mut found_accounts,
+    );
+    if !unknown.is_empty() {
+        english.push(format!("unknown accounts: {}", unknown.join(", ")));
+        says.push((
+            "error-unknown-accounts",
+            vec![("names", unknown.join(", "))],
+        ));
     }
+    for (name, keys) in ambiguous {
+        english.push(format!(
+            "\"{name}\" names several accounts ({keys}): choose one"
+        ));
+        says.push((
+            "error-ambiguous-account",
+            vec![("name", name), ("keys", keys)],
+        ));
+    }
+
     let slugs: Vec<String> = competitor_terms.iter().map(|t| t.to_lowercase()).collect();
     let mut found_competitors = competitors::by_keys(conn, &slugs)?;
-    let mut missing_competitors: Vec<String> = competitor_terms
+    let missing: Vec<String> = competitor_terms
         .iter()
         .filter(|t| !found_competitors.iter().any(|c| c.slug == t.to_lowercase()))
         .cloned()
         .collect();
-    if by_name && !missing_competitors.is_empty() {
-        let named = competitors::by_names(conn, &missing_competitors)?;
-        missing_competitors.retain(|t| {
-            !named
-                .iter()
-                .any(|c| c.name.to_lowercase() == t.to_lowercase())
-        });
-        found_competitors.extend(named);
+    let named = if by_name && !missing.is_empty() {
+        competitors::by_names(conn, &missing)?
+    } else {
+        Vec::new()
+    };
+    let (unknown, ambiguous) = by_name_once(
+        &missing,
+        &named,
+        |c| &c.name,
+        |c| &c.slug,
+        &mut found_competitors,
+    );
+    if !unknown.is_empty() {
+        english.push(format!("unknown competitors: {}", unknown.join(", ")));
+        says.push((
+            "error-unknown-competitors",
+            vec![("names", unknown.join(", "))],
+        ));
     }
-    if !missing_accounts.is_empty() || !missing_competitors.is_empty() {
-        let mut parts = Vec::new();
-        if !missing_accounts.is_empty() {
-            parts.push(format!("unknown accounts: {}", missing_accounts.join(", ")));
-        }
-        if !missing_competitors.is_empty() {
-            parts.push(format!(
-                "unknown competitors: {}",
-                missing_competitors.join(", ")
-            ));
-        }
-        return Err(AppError::invalid("unknown_links", parts.join("; ")));
+    for (name, keys) in ambiguous {
+        english.push(format!(
+            "\"{name}\" names several competitors ({keys}): choose one"
+        ));
+        says.push((
+            "error-ambiguous-competitor",
+            vec![("name", name), ("keys", keys)],
+        ));
+    }
+
+    if !says.is_empty() {
+        return Err(AppError::invalid_says(
+            "unknown_links",
+            english.join("; "),
+            says,
+        ));
     }
     found_accounts.sort_by_key(|a| a.id);
     found_accounts.dedup_by_key(|a| a.id);
@@ -113,6 +152,38 @@ pub fn resolve(
         accounts: found_accounts,
         competitors: found_competitors,
     })
+}
+
+/// Takes, for each term not found by key, the one record of that name into
+/// `found`; returns the terms naming none, and those naming several (with
+/// their keys).
+fn by_name_once<T: Clone>(
+    terms: &[String],
+    named: &[T],
+    name: impl Fn(&T) -> &String,
+    key: impl Fn(&T) -> &String,
+    found: &mut Vec<T>,
+) -> (Vec<String>, Vec<(String, String)>) {
+    let (mut unknown, mut ambiguous) = (Vec::new(), Vec::new());
+    for term in terms {
+        let lowered = term.to_lowercase();
+        let matches: Vec<&T> = named
+            .iter()
+            .filter(|r| name(r).to_lowercase() == lowered)
+            .collect();
+        match matches.as_slice() {
+            [] => unknown.push(term.clone()),
+            [one] => found.push((*one).clone()),
+            many => ambiguous.push((
+                term.clone(),
+                many.iter()
+                    .map(|r| key(r).as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )),
+        }
+    }
+    (unknown, ambiguous)
 }
 
 /// Replaces a thread's links (its author, marketers, admins). Followers of

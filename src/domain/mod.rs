@@ -98,6 +98,7 @@ impl FieldErrors {
             code: "invalid_input",
             message,
             fields,
+            says: Vec::new(),
         }
     }
 }

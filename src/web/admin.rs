@@ -302,7 +302,7 @@ pub async fn create_category(
             categories_page(
                 &page,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(e.to_string()),
+                Some(e.shown(page.lang)),
                 &form,
             )
             .await
@@ -340,7 +340,7 @@ pub async fn update_category(
             categories_page(
                 &page,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(e.to_string()),
+                Some(e.shown(page.lang)),
                 &CategoryForm::default(),
             )
             .await

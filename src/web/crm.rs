@@ -258,7 +258,7 @@ pub async fn save_account(
             StatusCode::UNPROCESSABLE_ENTITY,
             &form,
             false,
-            Some(e.to_string()),
+            Some(e.shown(page.lang)),
         ),
         Err(e) => Err(e),
     }
@@ -345,7 +345,7 @@ pub async fn save_competitor(
             StatusCode::UNPROCESSABLE_ENTITY,
             &form,
             false,
-            Some(e.to_string()),
+            Some(e.shown(page.lang)),
         ),
         Err(e) => Err(e),
     }
@@ -531,7 +531,7 @@ pub async fn save_links(
             ctx.insert("thread", &thread);
             ctx.insert("accounts", &form.accounts);
             ctx.insert("competitors", &form.competitors);
-            ctx.insert("error", &Some(e.to_string()));
+            ctx.insert("error", &Some(e.shown(page.lang)));
             page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "crm/links.html", ctx)
         }
         Err(e) => Err(e),

@@ -30,7 +30,7 @@ fn error_html(req: &HttpRequest, status: StatusCode, err: Option<&AppError>) -> 
         Some(
             e
             @ (AppError::Invalid { .. } | AppError::Conflict { .. } | AppError::BadRequest { .. }),
-        ) => Some(e.to_string()),
+        ) => Some(e.shown(lang)),
         _ => None,
     };
     let mut ctx = tera::Context::new();

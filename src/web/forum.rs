@@ -223,7 +223,7 @@ pub async fn create_thread(
             },
         ) => {
             let mut map = serde_json::Map::new();
-            map.insert("links".into(), e.to_string().into());
+            map.insert("links".into(), e.shown(page.lang).into());
             new_thread_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await
         }
         Err(
@@ -233,7 +233,7 @@ pub async fn create_thread(
             },
         ) => {
             let mut map = serde_json::Map::new();
-            map.insert("files".into(), e.to_string().into());
+            map.insert("files".into(), e.shown(page.lang).into());
             new_thread_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await
         }
         Err(e) => Err(e),
@@ -544,7 +544,7 @@ pub async fn reply(
                 code: "unknown_upload" | "too_many_attachments",
                 ..
             },
-        ) => again(form, StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).await,
+        ) => again(form, StatusCode::UNPROCESSABLE_ENTITY, e.shown(page.lang)).await,
         Err(e) => Err(e),
     }
 }

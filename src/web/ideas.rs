@@ -127,6 +127,7 @@ pub async fn create(
         tags: super::comma_list(&form.tags),
         anonymous: form.anonymous.is_some(),
         attachments: ids,
+        links_by_name: true,
     });
     let input = match parsed {
         Ok(input) => input,
@@ -143,7 +144,7 @@ pub async fn create(
                 _ => "links",
             };
             let mut map = serde_json::Map::new();
-            map.insert(field.into(), e.to_string().into());
+            map.insert(field.into(), e.shown(page.lang).into());
             form_page(&page, StatusCode::UNPROCESSABLE_ENTITY, &form, map).await
         }
         Err(e) => Err(e),

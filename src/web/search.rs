@@ -24,7 +24,7 @@ pub async fn page(page: Page, params: web::Query<SearchParams>) -> Result<HttpRe
     let asked = match params.parse() {
         Ok(a) => a,
         Err(e) => {
-            ctx.insert("error", &Some(e.to_string()));
+            ctx.insert("error", &Some(e.shown(page.lang)));
             return page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "search.html", ctx);
         }
     };

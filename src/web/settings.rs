@@ -64,7 +64,7 @@ pub async fn save_digest(
             let mut ctx = tera::Context::new();
             ctx.insert("languages", &i18n::SUPPORTED);
             ctx.insert("digest", &digest);
-            ctx.insert("digest_error", &Some(e.to_string()));
+            ctx.insert("digest_error", &Some(e.shown(page.lang)));
             ctx.insert("session_days", &page.state.settings.auth.session_days);
             page.render_status(
                 actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,

@@ -422,7 +422,7 @@ mod crm_pages {
         crm.put("/accounts/INI-2", serde_json::json!({"name": "Initech"}))
             .await;
         app.create_user("rep@example.com", Role::Rep);
-        let browser = Browser::start(1024).await;
+        let browser = Browser::start(390).await;
         let b = &browser;
         sign_in(b, &app, "rep@example.com").await;
         b.client
@@ -441,23 +441,76 @@ mod crm_pages {
             .send_keys("Their buyer called.")
             .await
             .unwrap();
-        // The picker suggests from a few letters; choosing fills in the key.
-        b.client
-            .find(Locator::Css("#accounts"))
-            .await
-            .unwrap()
-            .send_keys("acm")
-            .await
-            .unwrap();
+        // The picker suggests from a few letters; choosing shows a chip with
+        // the name and keeps the key in the form.
+        let typing = b.client.find(Locator::Css("#accounts")).await.unwrap();
+        typing.send_keys("acm").await.unwrap();
         let option = b.wait_for("#accounts-suggestions li").await;
         assert!(option.text().await.unwrap().contains("Acme Corp"));
         option.click().await.unwrap();
-        let value = b
-            .client
-            .execute("return document.getElementById('accounts').value", vec![])
+        assert_eq!(
+            b.text_of("#accounts-chips li[data-key='ACME-1'] span")
+                .await,
+            "Acme Corp"
+        );
+        let keys = |b: &Browser| {
+            let c = b.client.clone();
+            async move {
+                c.execute(
+                    "return document.getElementById('accounts-keys').value",
+                    vec![],
+                )
+                .await
+                .unwrap()
+            }
+        };
+        assert_eq!(keys(b).await, serde_json::json!("ACME-1"));
+        // A name typed in full and not chosen, and one that is no account:
+        // the page comes back with the problem summed up at the top, focused.
+        typing.send_keys("initech, Nobody Inc").await.unwrap();
+        b.client
+            .find(Locator::Css("#new-thread button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
             .await
             .unwrap();
-        assert_eq!(value, serde_json::json!("ACME-1, "));
+        let summary = b.wait_for("#error-summary").await;
+        assert!(summary.text().await.unwrap().contains("Nobody Inc"));
+        let focused = b
+            .client
+            .execute("return document.activeElement.id", vec![])
+            .await
+            .unwrap();
+        assert_eq!(focused, serde_json::json!("error-summary"));
+        let top = b
+            .client
+            .execute(
+                "return document.getElementById('error-summary').getBoundingClientRect().top",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(top.as_f64().unwrap() < 400.0, "summary at the top: {top}");
+        b.screenshot("picker-error-summary-390").await;
+        // What was sent comes back as chips; removing the unknown one and
+        // sending again links the two accounts.
+        b.wait_for("#accounts-chips li[data-key='Nobody Inc'] button")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_until(
+            Duration::from_secs(5),
+            "the chip removed",
+            move || async move { keys(b).await == serde_json::json!("ACME-1, initech") },
+        )
+        .await;
+        assert_eq!(
+            b.text_of("#accounts-chips li[data-key='ACME-1'] span")
+                .await,
+            "Acme Corp"
+        );
         b.client
             .find(Locator::Css("#new-thread button[type=submit]"))
             .await
@@ -471,6 +524,11 @@ mod crm_pages {
             move || async move { b.text_of("h1").await == "Acme asks for a discount" },
         )
         .await;
+        assert_eq!(
+            b.text_of("#links").await.matches("Initech").count(),
+            1,
+            "the typed name was linked"
+        );
         // The chip leads to the account page, which lists the thread.
         b.wait_for("#links a.chip.account")
             .await

@@ -541,6 +541,60 @@ async fn unknown_links_refuse_the_thread(db: Db) {
     );
     let (_, intel) = crm.get("/accounts/ACME-1/intel").await;
     assert_eq!(intel["threads"][0]["title"], "Form links");
+
+    // A name two accounts share is refused, naming both keys; in French the
+    // whole message is French and sits in the summary at the top too.
+    crm.put("/accounts/CT-1", json!({"name": "Contoso"})).await;
+    crm.put("/accounts/CT-2", json!({"name": "contoso"})).await;
+    let (fr, fr_user) = app.signed_in("fr@example.com", Role::Rep).await;
+    app.with_conn(|c| grapevine::models::users::set_locale(c, fr_user.id, Some("fr")).unwrap());
+    let res = app
+        .post_form(
+            &fr,
+            "/new",
+            "/new",
+            &[
+                ("category", "customers"),
+                ("kind", "rumor"),
+                ("title", "Deux Contoso"),
+                ("body", "texte gardé"),
+                ("accounts", "Contoso, Nulle Part"),
+                ("competitors", "fantome"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    let error = &texts(&html, "#links-error")[0];
+    assert!(
+        error.contains("Plusieurs comptes s’appellent « Contoso » (CT-1, CT-2)")
+            && error.contains("Aucun compte ne s’appelle ou n’a pour numéro Nulle Part")
+            && error.contains("Aucun concurrent ne s’appelle fantome"),
+        "{error}"
+    );
+    assert!(!error.contains("unknown"), "{error}");
+    assert_eq!(
+        texts(&html, "#error-summary h2"),
+        ["1 problème dans ce que vous avez saisi"]
+    );
+    assert_eq!(&texts(&html, "#error-summary li a")[0], error);
+    assert!(html.contains("texte gardé"));
+    // The idea form resolves exact names the same way.
+    let res = app
+        .post_form(
+            &c,
+            "/ideas/new",
+            "/ideas/new",
+            &[
+                ("title", "Idea linked by name"),
+                ("body", "x"),
+                ("accounts", "ACME CORP"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, intel) = crm.get("/accounts/ACME-1/intel").await;
+    assert_eq!(intel["ideas"][0]["title"], "Idea linked by name");
 }
 
 async fn links_are_editable_and_append_events(db: Db) {

@@ -591,3 +591,33 @@ email-impact = Your intel last week: read { $read } { $read ->
     [one] idea
    *[other] ideas
 } adopted.
+
+## Errors as pages show them (AppError::shown), and the forms' summary.
+form-errors-title = { $count ->
+    [one] There is { $count } problem with what you entered
+   *[other] There are { $count } problems with what you entered
+}
+error-unknown-accounts = No account is called or numbered { $names }: choose from the suggestions, or ask marketing to add it.
+error-unknown-competitors = No competitor is called { $names }: choose from the suggestions.
+error-ambiguous-account = Several accounts are called “{ $name }” ({ $keys }): choose one from the suggestions.
+error-ambiguous-competitor = Several competitors are called “{ $name }” ({ $keys }): choose one from the suggestions.
+crm-link-remove = Remove
+apperror-too_many_attachments = Too many files on one post: remove some and try again.
+apperror-unknown_upload = One of the files is no longer available: add it again.
+apperror-thread_locked = This thread is locked: no new replies.
+apperror-own_post = A post is marked useful by others, not by its author.
+apperror-slug_taken = Another category already has this short name (slug).
+apperror-email_taken = A user with this email already exists.
+apperror-last_admin = This is the last active admin: make someone else an admin first.
+apperror-idea_merged = This idea was merged into another one: vote there.
+apperror-invalid_merge = Choose the idea to merge into.
+apperror-unreadable_image = This image cannot be read: send a JPEG, PNG, WebP or GIF photo.
+apperror-image_too_large = This image has too many pixels: send a smaller photo.
+apperror-file_required = Choose a CSV file to import.
+apperror-unknown_parent = The post you answer is no longer in this thread.
+apperror-invalid_tag = Tags use letters, digits and dashes, at most 30 characters each.
+apperror-invalid_date = Enter dates as YYYY-MM-DD.
+apperror-category_required = Choose the category to move it to.
+apperror-unknown_category = No such category.
+apperror-invalid_text = Text may not contain NUL characters.
+apperror-malformed_form = The form could not be read: reload the page and try again.

@@ -588,3 +588,33 @@ email-impact = Vos remontées la semaine dernière : lues { $read } fois par le 
     [one] idée retenue
    *[other] idées retenues
 }.
+
+## Erreurs telles que les pages les montrent, et le résumé des formulaires.
+form-errors-title = { $count ->
+    [one] { $count } problème dans ce que vous avez saisi
+   *[other] { $count } problèmes dans ce que vous avez saisi
+}
+error-unknown-accounts = Aucun compte ne s’appelle ou n’a pour numéro { $names } : choisissez dans les suggestions, ou demandez au marketing de l’ajouter.
+error-unknown-competitors = Aucun concurrent ne s’appelle { $names } : choisissez dans les suggestions.
+error-ambiguous-account = Plusieurs comptes s’appellent « { $name } » ({ $keys }) : choisissez-en un dans les suggestions.
+error-ambiguous-competitor = Plusieurs concurrents s’appellent « { $name } » ({ $keys }) : choisissez-en un dans les suggestions.
+crm-link-remove = Retirer
+apperror-too_many_attachments = Trop de fichiers sur un message : retirez-en et réessayez.
+apperror-unknown_upload = Un des fichiers n’est plus disponible : ajoutez-le à nouveau.
+apperror-thread_locked = Cette discussion est verrouillée : plus de nouvelles réponses.
+apperror-own_post = Un message est jugé utile par les autres, pas par son auteur.
+apperror-slug_taken = Une autre catégorie a déjà ce nom court (slug).
+apperror-email_taken = Un utilisateur a déjà cette adresse e-mail.
+apperror-last_admin = C’est le dernier administrateur actif : nommez d’abord quelqu’un d’autre administrateur.
+apperror-idea_merged = Cette idée a été fusionnée avec une autre : votez pour celle-ci.
+apperror-invalid_merge = Choisissez l’idée avec laquelle fusionner.
+apperror-unreadable_image = Cette image est illisible : envoyez une photo JPEG, PNG, WebP ou GIF.
+apperror-image_too_large = Cette image a trop de pixels : envoyez une photo plus petite.
+apperror-file_required = Choisissez un fichier CSV à importer.
+apperror-unknown_parent = Le message auquel vous répondez n’est plus dans cette discussion.
+apperror-invalid_tag = Les étiquettes utilisent lettres, chiffres et tirets, 30 caractères au plus.
+apperror-invalid_date = Saisissez les dates au format AAAA-MM-JJ.
+apperror-category_required = Choisissez la catégorie de destination.
+apperror-unknown_category = Cette catégorie n’existe pas.
+apperror-invalid_text = Le texte ne peut pas contenir de caractère NUL.
+apperror-malformed_form = Le formulaire est illisible : rechargez la page et réessayez.
