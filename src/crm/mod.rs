@@ -63,8 +63,7 @@ pub fn resolve(
 ) -> Result<Resolved, AppError> {
     let account_terms = dedup(account_terms);
     let competitor_terms = dedup(competitor_terms);
-    let mut says: crate::error::Says = Vec::new();
-    let mut english = Vec::new();
+    let mut refusal = Refusal::default();
 
     let mut found_accounts = accounts::by_keys(conn, &account_terms)?;
     let missing: Vec<String> = account_terms
@@ -84,22 +83,7 @@ pub fn resolve(
         |a| &a.external_id,
         &mut found_accounts,
     );
-    if !unknown.is_empty() {
-        english.push(format!("unknown accounts: {}", unknown.join(", ")));
-        says.push((
-            "error-unknown-accounts",
-            vec![("names", unknown.join(", "))],
-        ));
-    }
-    for (name, keys) in ambiguous {
-        english.push(format!(
-            "\"{name}\" names several accounts ({keys}): choose one"
-        ));
-        says.push((
-            "error-ambiguous-account",
-            vec![("name", name), ("keys", keys)],
-        ));
-    }
+    refusal.add(&ACCOUNT_WORDS, unknown, ambiguous);
 
     let slugs: Vec<String> = competitor_terms.iter().map(|t| t.to_lowercase()).collect();
     let mut found_competitors = competitors::by_keys(conn, &slugs)?;
@@ -120,28 +104,13 @@ pub fn resolve(
         |c| &c.slug,
         &mut found_competitors,
     );
-    if !unknown.is_empty() {
-        english.push(format!("unknown competitors: {}", unknown.join(", ")));
-        says.push((
-            "error-unknown-competitors",
-            vec![("names", unknown.join(", "))],
-        ));
-    }
-    for (name, keys) in ambiguous {
-        english.push(format!(
-            "\"{name}\" names several competitors ({keys}): choose one"
-        ));
-        says.push((
-            "error-ambiguous-competitor",
-            vec![("name", name), ("keys", keys)],
-        ));
-    }
+    refusal.add(&COMPETITOR_WORDS, unknown, ambiguous);
 
-    if !says.is_empty() {
+    if !refusal.says.is_empty() {
         return Err(AppError::invalid_says(
             "unknown_links",
-            english.join("; "),
-            says,
+            refusal.english.join("; "),
+            refusal.says,
         ));
     }
     found_accounts.sort_by_key(|a| a.id);
@@ -152,6 +121,52 @@ pub fn resolve(
         accounts: found_accounts,
         competitors: found_competitors,
     })
+}
+
+/// How a refusal names one kind of record, in English and in the catalog.
+struct Words {
+    plural: &'static str,
+    unknown_key: &'static str,
+    ambiguous_key: &'static str,
+}
+
+const ACCOUNT_WORDS: Words = Words {
+    plural: "accounts",
+    unknown_key: "error-unknown-accounts",
+    ambiguous_key: "error-ambiguous-account",
+};
+
+const COMPETITOR_WORDS: Words = Words {
+    plural: "competitors",
+    unknown_key: "error-unknown-competitors",
+    ambiguous_key: "error-ambiguous-competitor",
+};
+
+/// The terms `resolve` refuses: the API's English message and the page's
+/// words, built together.
+#[derive(Default)]
+struct Refusal {
+    english: Vec<String>,
+    says: crate::error::Says,
+}
+
+impl Refusal {
+    fn add(&mut self, words: &Words, unknown: Vec<String>, ambiguous: Vec<(String, String)>) {
+        if !unknown.is_empty() {
+            let names = unknown.join(", ");
+            self.english
+                .push(format!("unknown {}: {names}", words.plural));
+            self.says.push((words.unknown_key, vec![("names", names)]));
+        }
+        for (name, keys) in ambiguous {
+            self.english.push(format!(
+                "\"{name}\" names several {} ({keys}): choose one",
+                words.plural
+            ));
+            self.says
+                .push((words.ambiguous_key, vec![("name", name), ("keys", keys)]));
+        }
+    }
 }
 
 /// Takes, for each term not found by key, the one record of that name into
