@@ -244,6 +244,7 @@ fn run(url: &str, users: usize, posts: usize) -> String {
         trusted_proxies: Vec::new(),
         uploads: Default::default(),
         auth: Default::default(),
+        mail_batch: std::time::Duration::ZERO,
     };
     let tera = grapevine::assets::build_tera().unwrap();
     let composer = Composer {

@@ -31,6 +31,7 @@ fn spawn_grapevine(database_url: String, dir: &std::path::Path) -> u16 {
         trusted_proxies: Vec::new(),
         uploads: Default::default(),
         auth: Default::default(),
+        mail_batch: std::time::Duration::ZERO,
     };
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {

@@ -57,6 +57,20 @@ pub fn build_tera() -> anyhow::Result<tera::Tera> {
         fluent_templates::FluentLoader::new(&*crate::i18n::LOCALES)
             .with_default_lang(unic_langid::langid!("en")),
     );
+    // `localized(text=c.name, translations=c.translations, field="name",
+    // lang=lang)`: a category's words in the reader's language, else its own.
+    tera.register_function("localized", |args: &HashMap<String, tera::Value>| {
+        let base = args.get("text").cloned().unwrap_or_default();
+        let field = args.get("field").and_then(|v| v.as_str()).unwrap_or("name");
+        let lang = args.get("lang").and_then(|v| v.as_str()).unwrap_or("en");
+        let translated = args
+            .get("translations")
+            .and_then(|t| t.get(lang))
+            .and_then(|t| t.get(field))
+            .and_then(|v| v.as_str())
+            .filter(|s| !s.is_empty());
+        Ok(translated.map(tera::Value::from).unwrap_or(base))
+    });
     tera.register_function("asset", |args: &HashMap<String, tera::Value>| {
         let name = args
             .get("name")

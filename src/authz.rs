@@ -135,6 +135,7 @@ mod tests {
             position: 0,
             readable_by: Role::ALL.to_vec(),
             archived: false,
+            translations: Default::default(),
         };
         assert_eq!(audience(&c, false), Role::ALL.to_vec());
         assert_eq!(audience(&c, true), vec![Role::Marketer, Role::Admin]);

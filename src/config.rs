@@ -22,6 +22,9 @@ pub struct Settings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub uploads: UploadSettings,
     pub auth: AuthSettings,
+    /// `GRAPEVINE_MAIL_BATCH_SECONDS`: notification mails about one thread
+    /// wait this long and leave as one; zero sends each at once.
+    pub mail_batch: std::time::Duration,
 }
 
 /// How people sign in besides API tokens: passwords, an OpenID Connect
@@ -152,6 +155,19 @@ fn parse_auth(trusted_proxies: &[ipnet::IpNet]) -> anyhow::Result<AuthSettings> 
     })
 }
 
+/// `GRAPEVINE_MAIL_BATCH_SECONDS`: 0 to 3600, 120 by default.
+fn parse_mail_batch() -> anyhow::Result<std::time::Duration> {
+    match var("GRAPEVINE_MAIL_BATCH_SECONDS") {
+        None => Ok(std::time::Duration::from_secs(120)),
+        Some(t) => match t.trim().parse::<u64>() {
+            Ok(n) if n <= 3600 => Ok(std::time::Duration::from_secs(n)),
+            _ => anyhow::bail!(
+                "GRAPEVINE_MAIL_BATCH_SECONDS: expected a whole number of seconds from 0 to 3600, got {t:?}"
+            ),
+        },
+    }
+}
+
 /// `GRAPEVINE_OIDC_ROLE_MAP`: `GROUP=ROLE,…`.
 pub fn parse_role_map(text: &str) -> anyhow::Result<Vec<(String, crate::domain::Role)>> {
     text.split(',')
@@ -279,6 +295,7 @@ impl Settings {
             auth: parse_auth(&trusted_proxies)?,
             trusted_proxies,
             uploads: parse_uploads()?,
+            mail_batch: parse_mail_batch()?,
         })
     }
 

@@ -12,7 +12,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::schema::{follows, idea_votes, ideas, notifications, users, worker_cursors};
+use crate::db::schema::{
+    follows, idea_votes, ideas, mail_batches, notifications, outbox as outbox_table, users,
+    worker_cursors,
+};
 use crate::db::{now, DbConn};
 use crate::digest::DigestSettings;
 use crate::domain::Role;
@@ -203,7 +206,23 @@ fn dedup_key(e: &Event, user_id: i64, reason: &str) -> String {
     }
 }
 
-/// Records the immediate email of a notification, if the user wants it.
+/// What one notification mail says; a batch mail lists several.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+struct MailItem {
+    event_id: i64,
+    /// The post it is about, checked again before a batch leaves.
+    post_id: Option<i64>,
+    /// The unsubscribe kind (replies, mentions, ideas, follows).
+    kind: String,
+    title: String,
+    headline: String,
+    excerpt: String,
+    url: String,
+    dedup_key: String,
+}
+
+/// Records the email of a notification, if the user wants it: at once for
+/// ideas, else into the thread's batch when batching is on.
 fn email(
     conn: &mut DbConn,
     composer: Composer,
@@ -226,37 +245,215 @@ fn email(
             i18n::t_args(
                 lang,
                 "email-subject-idea",
-                &[("title", title), ("status", status)],
+                &[("title", title.clone()), ("status", status)],
             )
         }
-        "follow" => i18n::t_args(lang, "email-subject-follow", &[("title", title)]),
+        "follow" => i18n::t_args(lang, "email-subject-follow", &[("title", title.clone())]),
         r => i18n::t_args(
             lang,
             &format!("email-subject-{r}"),
-            &[("name", actor), ("title", title)],
+            &[("name", actor), ("title", title.clone())],
         ),
     };
     let excerpt = match &e.data {
         EventData::IdeaStatusChanged(s) => s.excerpt.clone().unwrap_or_default(),
         other => other.post().map(|p| p.excerpt.clone()).unwrap_or_default(),
     };
-    let mut ctx = tera::Context::new();
-    ctx.insert("headline", &headline);
-    ctx.insert("excerpt", &excerpt);
-    ctx.insert("url", &e.data.url().unwrap_or_default());
-    let conversation = match (&e.data, e.data.thread_id()) {
-        (EventData::IdeaStatusChanged(s), _) => Some(format!("idea-{}", s.idea_id)),
-        (_, Some(thread)) => Some(format!("thread-{thread}")),
-        _ => None,
+    let post_id = match &e.data {
+        EventData::PostUseful(m) => Some(m.post_id),
+        other => other.post().map(|p| p.post_id),
     };
+    let item = MailItem {
+        event_id: e.id,
+        post_id,
+        kind: kind.to_string(),
+        title,
+        headline,
+        excerpt,
+        url: e.data.url().unwrap_or_default(),
+        dedup_key: dedup_key(e, user.id, reason),
+    };
+    let window = composer.settings.mail_batch;
+    match (&e.data, e.data.thread_id()) {
+        (EventData::IdeaStatusChanged(s), _) => send(
+            conn,
+            composer,
+            user,
+            &[item],
+            &format!("idea-{}", s.idea_id),
+        ),
+        (_, Some(thread)) if reason != "idea" && !window.is_zero() => {
+            add_to_batch(conn, user.id, thread, item, window)
+        }
+        (_, Some(thread)) => send(conn, composer, user, &[item], &format!("thread-{thread}")),
+        (_, None) => send(conn, composer, user, &[item], ""),
+    }
+}
+
+/// Adds a notification to the user's batch for the thread, opening the
+/// batch (due one window from now) if there is none. An item whose mail
+/// was already recorded (the hourly mail of a followed thread) is dropped.
+fn add_to_batch(
+    conn: &mut DbConn,
+    user_id: i64,
+    thread_id: i64,
+    item: MailItem,
+    window: Duration,
+) -> QueryResult<()> {
+    let sent: i64 = outbox_table::table
+        .filter(outbox_table::dedup_key.eq(&item.dedup_key))
+        .count()
+        .get_result(conn)?;
+    if sent > 0 {
+        return Ok(());
+    }
+    let current: Option<String> = mail_batches::table
+        .find((user_id, thread_id))
+        .select(mail_batches::items)
+        .first(conn)
+        .optional()?;
+    match current {
+        Some(items) => {
+            let mut items: Vec<MailItem> = serde_json::from_str(&items).unwrap_or_default();
+            if items.iter().any(|i| i.dedup_key == item.dedup_key) {
+                return Ok(());
+            }
+            items.push(item);
+            diesel::update(mail_batches::table.find((user_id, thread_id)))
+                .set(mail_batches::items.eq(serde_json::to_string(&items).unwrap_or_default()))
+                .execute(conn)?;
+        }
+        None => {
+            let t = now();
+            let due = t + chrono::TimeDelta::from_std(window).unwrap_or_default();
+            diesel::insert_into(mail_batches::table)
+                .values((
+                    mail_batches::user_id.eq(user_id),
+                    mail_batches::thread_id.eq(thread_id),
+                    mail_batches::items.eq(serde_json::to_string(&[item]).unwrap_or_default()),
+                    mail_batches::created_at.eq(t),
+                    mail_batches::due_at.eq(due),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Sends the batches whose window has passed, each as one mail of what its
+/// reader may still see (a post hidden or deleted meanwhile is left out, a
+/// thread no longer readable drops the batch); returns how many mails.
+pub fn flush_batches(conn: &mut DbConn, composer: Composer) -> QueryResult<usize> {
+    crate::db::write_tx(conn, |conn| {
+        let t = now();
+        let due: Vec<(i64, i64, String)> = mail_batches::table
+            .filter(mail_batches::due_at.le(t))
+            .order(mail_batches::due_at.asc())
+            .limit(200)
+            .select((
+                mail_batches::user_id,
+                mail_batches::thread_id,
+                mail_batches::items,
+            ))
+            .load(conn)?;
+        let mut sent = 0;
+        for (user_id, thread_id, items) in due {
+            // Deleting is the claim: another instance's flush finds no row.
+            let claimed =
+                diesel::delete(mail_batches::table.find((user_id, thread_id))).execute(conn)?;
+            if claimed == 0 {
+                continue;
+            }
+            let Some(user) = crate::models::users::find(conn, user_id)? else {
+                continue;
+            };
+            let items: Vec<MailItem> = serde_json::from_str(&items).unwrap_or_default();
+            let items = still_visible(conn, &user, thread_id, items)?;
+            if !items.is_empty() {
+                send(
+                    conn,
+                    composer,
+                    &user,
+                    &items,
+                    &format!("thread-{thread_id}"),
+                )?;
+                sent += 1;
+            }
+        }
+        Ok(sent)
+    })
+}
+
+/// The items of a batch its reader may still read now.
+fn still_visible(
+    conn: &mut DbConn,
+    user: &User,
+    thread_id: i64,
+    items: Vec<MailItem>,
+) -> QueryResult<Vec<MailItem>> {
+    let Some(thread) = crate::models::threads::find(conn, thread_id)? else {
+        return Ok(Vec::new());
+    };
+    let Some(category) = crate::models::categories::find(conn, thread.category_id)? else {
+        return Ok(Vec::new());
+    };
+    let mut kept = Vec::new();
+    for item in items {
+        let hidden = match item.post_id {
+            Some(id) => match crate::models::posts::find(conn, id)? {
+                Some(p) if !p.deleted => p.hidden,
+                _ => continue,
+            },
+            None => false,
+        };
+        if crate::authz::in_audience(
+            user,
+            &crate::authz::audience(&category, thread.hidden || hidden),
+        ) {
+            kept.push(item);
+        }
+    }
+    Ok(kept)
+}
+
+/// Composes and records one mail of one or more items about one
+/// conversation (`thread-12`, `idea-3`; empty for none).
+fn send(
+    conn: &mut DbConn,
+    composer: Composer,
+    user: &User,
+    items: &[MailItem],
+    conversation: &str,
+) -> QueryResult<()> {
+    let Some(first) = items.first() else {
+        return Ok(());
+    };
+    let lang = lang_of(user);
+    let subject = if items.len() == 1 {
+        first.headline.clone()
+    } else {
+        i18n::t_args(
+            lang,
+            "email-subject-batch",
+            &[
+                ("count", items.len().to_string()),
+                ("title", first.title.clone()),
+            ],
+        )
+    };
+    let mut ctx = tera::Context::new();
+    ctx.insert("headline", &subject);
+    ctx.insert("excerpt", &first.excerpt);
+    ctx.insert("url", &first.url);
+    ctx.insert("items", items);
     match composer.compose(
         user,
         "notification",
-        &headline,
+        &subject,
         ctx,
-        kind,
-        dedup_key(e, user.id, reason),
-        conversation.as_deref(),
+        Some(&first.kind),
+        first.dedup_key.clone(),
+        (!conversation.is_empty()).then_some(conversation),
     ) {
         Ok(mail) => {
             outbox::enqueue(conn, &mail)?;
@@ -264,7 +461,7 @@ fn email(
         // A mail that cannot be composed (a template bug) must not stop
         // notifications: log it and go on.
         Err(err) => {
-            tracing::error!(user = user.id, event = e.id, error = %err, "email not composed")
+            tracing::error!(user = user.id, event = first.event_id, error = %err, "email not composed")
         }
     }
     Ok(())
@@ -283,7 +480,9 @@ pub fn start_worker(state: actix_web::web::Data<AppState>) {
                     tera: &s.tera,
                     settings: &s.settings,
                 };
-                process(&mut conn, 500, Some(composer)).map_err(|e| e.to_string())
+                let read = process(&mut conn, 500, Some(composer)).map_err(|e| e.to_string())?;
+                flush_batches(&mut conn, composer).map_err(|e| e.to_string())?;
+                Ok(read)
             })
             .await;
             if let Ok(Err(e)) = done {

@@ -130,6 +130,7 @@ pub fn parse_category(input: &CategoryIn, archived: bool) -> Result<CategoryInpu
         position: input.position.unwrap_or(100),
         readable_by,
         archived,
+        translations: None,
     })
 }
 

@@ -2,6 +2,7 @@
 
 pub mod csrf;
 pub mod identity;
+pub mod links;
 pub mod oidc;
 pub mod password;
 

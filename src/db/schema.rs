@@ -56,6 +56,7 @@ diesel::table! {
 }
 
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(mail_batches -> users (user_id));
 
 diesel::table! {
     categories (id) {
@@ -67,6 +68,7 @@ diesel::table! {
         readable_by -> Text,
         archived -> Bool,
         created_at -> Timestamp,
+        translations -> Text,
     }
 }
 
@@ -455,7 +457,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_batches (user_id, thread_id) {
+        user_id -> BigInt,
+        thread_id -> BigInt,
+        items -> Text,
+        created_at -> Timestamp,
+        due_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    password_links (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        purpose -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    password_links,
+    mail_batches,
     post_marks,
     report_forms,
     reports,

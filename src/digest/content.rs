@@ -34,6 +34,8 @@ pub struct CandidateThread {
     pub id: i64,
     pub category_id: i64,
     pub category: String,
+    /// The category's name in other languages.
+    pub category_translations: crate::models::categories::Translations,
     pub title: String,
     pub author_id: i64,
     pub author: String,
@@ -47,10 +49,19 @@ pub struct CandidateThread {
     /// reader without hashing strings).
     pub follow_ids: Vec<u32>,
     pub accounts: Vec<String>,
-    pub competitors: usize,
+    /// Names of the linked competitors.
+    pub competitors: Vec<String>,
+    /// The thread's kind (anecdote, rumor, …).
+    pub kind: String,
+    /// The first words of its opening post, as plain text (empty when that
+    /// post is hidden or deleted).
+    pub excerpt: String,
     /// The first photo of its opening post (shown when not hidden or deleted).
     pub photo: Option<i64>,
 }
+
+/// Characters of an opening post shown under its title.
+pub const EXCERPT_CHARS: usize = 200;
 
 #[derive(Debug, Clone)]
 pub struct CandidateIdea {
@@ -97,25 +108,26 @@ impl Candidates {
     // Rows are read as tuples of their selected columns.
     #[allow(clippy::type_complexity)]
     pub fn load(conn: &mut DbConn, horizon: NaiveDateTime) -> QueryResult<Candidates> {
-        let cats: Vec<(i64, String, String, String, bool)> = categories::table
+        let cats: Vec<(i64, String, String, String, bool, String)> = categories::table
             .select((
                 categories::id,
                 categories::slug,
                 categories::name,
                 categories::readable_by,
                 categories::archived,
+                categories::translations,
             ))
             .load(conn)?;
         let mut readable: HashMap<Role, Vec<i64>> = HashMap::new();
-        // Category id → (slug, name).
-        let mut names: HashMap<i64, (String, String)> = HashMap::new();
-        for (id, slug, name, roles, archived) in cats {
+        // Category id → (slug, name, translations).
+        let mut names: HashMap<i64, (String, String, String)> = HashMap::new();
+        for (id, slug, name, roles, archived, translations) in cats {
             if !archived {
                 for r in roles_from_text(&roles) {
                     readable.entry(r).or_default().push(id);
                 }
             }
-            names.insert(id, (slug, name));
+            names.insert(id, (slug, name, translations));
         }
 
         // Threads with activity in the period, except ideas' own discussion
@@ -123,6 +135,7 @@ impl Candidates {
         let rows: Vec<(
             i64,
             i64,
+            String,
             String,
             i64,
             String,
@@ -140,6 +153,7 @@ impl Candidates {
                 threads::id,
                 threads::category_id,
                 threads::title,
+                threads::kind,
                 threads::author_id,
                 users::name,
                 threads::created_at,
@@ -153,10 +167,12 @@ impl Candidates {
         let mut links = HashMap::new();
         let mut tags = HashMap::new();
         let mut photos = HashMap::new();
+        let mut excerpts = HashMap::new();
         for chunk in ids.chunks(CHUNK) {
             links.extend(thread_model::links_of(conn, chunk)?);
             tags.extend(thread_model::tags_of(conn, chunk)?);
             photos.extend(crate::uploads::first_photos(conn, chunk)?);
+            excerpts.extend(opening_excerpts(conn, chunk)?);
         }
         let threads = rows
             .into_iter()
@@ -165,6 +181,7 @@ impl Candidates {
                     id,
                     category_id,
                     title,
+                    kind,
                     author_id,
                     author,
                     created_at,
@@ -198,6 +215,10 @@ impl Candidates {
                             .get(&category_id)
                             .map(|n| n.1.clone())
                             .unwrap_or_default(),
+                        category_translations: names
+                            .get(&category_id)
+                            .map(|n| crate::models::categories::translations_from_text(&n.2))
+                            .unwrap_or_default(),
                         title,
                         author_id,
                         author,
@@ -208,7 +229,9 @@ impl Candidates {
                         follow_keys,
                         follow_ids: Vec::new(),
                         accounts: l.accounts.into_iter().map(|a| a.1).collect(),
-                        competitors: l.competitors.len(),
+                        competitors: l.competitors.into_iter().map(|c| c.1).collect(),
+                        kind,
+                        excerpt: excerpts.remove(&id).unwrap_or_default(),
                         photo: photos.get(&id).copied(),
                     }
                 },
@@ -335,6 +358,23 @@ impl Candidates {
     }
 }
 
+/// The plain-text start of each thread's opening post, when that post is
+/// neither hidden nor deleted.
+fn opening_excerpts(conn: &mut DbConn, thread_ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    use crate::db::schema::posts;
+    let rows: Vec<(i64, String)> = posts::table
+        .filter(posts::thread_id.eq_any(thread_ids))
+        .filter(posts::parent_id.is_null())
+        .filter(posts::hidden.eq(false))
+        .filter(posts::deleted.eq(false))
+        .select((posts::thread_id, posts::body))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, body)| (id, crate::markdown::excerpt(&body, EXCERPT_CHARS)))
+        .collect())
+}
+
 /// What a reader follows: kind → keys, looked up without allocating (this
 /// check runs for every candidate thread of every reader).
 #[derive(Debug, Clone, Default)]
@@ -417,9 +457,13 @@ pub struct ThreadItem {
     pub id: i64,
     pub title: String,
     pub category: String,
+    pub category_translations: crate::models::categories::Translations,
     pub author: String,
     pub replies: i32,
     pub accounts: Vec<String>,
+    pub competitors: Vec<String>,
+    pub kind: String,
+    pub excerpt: String,
     pub followed: bool,
     /// Path of the thread page (the template prefixes the base URL).
     pub url: String,
@@ -445,8 +489,13 @@ pub struct ChangeItem {
     pub title: String,
     pub status: String,
     pub response: Option<String>,
-    /// The reader wrote, voted for or follows the idea.
+    /// The reader wrote, voted for or follows the idea (shown first).
+    #[serde(skip)]
     pub mine: bool,
+    /// The reader wrote it.
+    pub yours: bool,
+    /// The reader voted for it (and did not write it).
+    pub voted: bool,
     pub url: String,
 }
 
@@ -479,7 +528,7 @@ pub fn score(t: &CandidateThread, since: NaiveDateTime, now: NaiveDateTime) -> f
     let freshness = (1.0 - age / window).clamp(0.0, 1.0);
     3.0 * f64::from(t.reply_count.min(20))
         + 4.0 * t.accounts.len() as f64
-        + 2.0 * t.competitors as f64
+        + 2.0 * t.competitors.len() as f64
         + 10.0 * freshness
 }
 
@@ -527,9 +576,13 @@ pub fn digest_for(c: &Candidates, r: &Reader, now: NaiveDateTime) -> Digest {
         id: t.id,
         title: t.title.clone(),
         category: t.category.clone(),
+        category_translations: t.category_translations.clone(),
         author: t.author.clone(),
         replies: t.reply_count,
         accounts: t.accounts.clone(),
+        competitors: t.competitors.clone(),
+        kind: t.kind.clone(),
+        excerpt: t.excerpt.clone(),
         followed,
         url: format!("/t/{}", t.id),
         thumbnail_url: t.photo.map(|id| format!("/files/{id}/thumbnail")),
@@ -568,9 +621,9 @@ pub fn digest_for(c: &Candidates, r: &Reader, now: NaiveDateTime) -> Digest {
     let mut changes: Vec<(NaiveDateTime, ChangeItem)> = latest
         .into_values()
         .map(|ch| {
-            let mine = ch.author_id == r.user_id
-                || r.votes.contains(&ch.idea_id)
-                || r.follows.contains("idea", &ch.idea_id.to_string());
+            let yours = ch.author_id == r.user_id;
+            let voted = !yours && r.votes.contains(&ch.idea_id);
+            let mine = yours || voted || r.follows.contains("idea", &ch.idea_id.to_string());
             (
                 ch.created_at,
                 ChangeItem {
@@ -579,6 +632,8 @@ pub fn digest_for(c: &Candidates, r: &Reader, now: NaiveDateTime) -> Digest {
                     status: ch.status.clone(),
                     response: ch.response.clone(),
                     mine,
+                    yours,
+                    voted,
                     url: format!("/ideas/{}", ch.idea_id),
                 },
             )
@@ -608,6 +663,7 @@ mod tests {
             id,
             category_id: cat,
             category: "c".into(),
+            category_translations: Default::default(),
             title: format!("t{id}"),
             author_id: 100,
             author: "A".into(),
@@ -621,7 +677,9 @@ mod tests {
             ],
             follow_ids: Vec::new(),
             accounts: vec![],
-            competitors: 0,
+            competitors: vec![],
+            kind: "anecdote".into(),
+            excerpt: String::new(),
             photo: None,
         }
     }

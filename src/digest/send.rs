@@ -448,7 +448,7 @@ fn compose(
         "digest",
         &subject,
         ctx,
-        "digest",
+        Some("digest"),
         format!("digest:{}:{}", d.user.id, d.key),
         None,
     )

@@ -46,7 +46,8 @@ impl Composer<'_> {
     }
 
     /// Renders `email/{template}` for `user` and builds the mail to record.
-    /// `unsubscribe_kind` is the kind of mail the unsubscribe link turns off.
+    /// `unsubscribe_kind` is the kind of mail the unsubscribe link turns off;
+    /// None for a mail the user asked for (a password link), which has none.
     /// Mails about one `conversation` (e.g. `thread-12`) refer to one stable
     /// id, so mail clients thread them, as Discourse does.
     #[allow(clippy::too_many_arguments)]
@@ -56,16 +57,16 @@ impl Composer<'_> {
         template: &str,
         subject: &str,
         mut ctx: tera::Context,
-        unsubscribe_kind: &str,
+        unsubscribe_kind: Option<&str>,
         dedup_key: String,
         conversation: Option<&str>,
     ) -> anyhow::Result<NewMail> {
-        let unsubscribe = self.unsubscribe_url(user.id, unsubscribe_kind);
+        let unsubscribe = unsubscribe_kind.map(|k| self.unsubscribe_url(user.id, k));
         ctx.insert("lang", lang_of(user));
         ctx.insert("base_url", &self.settings.base_url);
         ctx.insert("user_name", &user.name);
         ctx.insert("unsubscribe_url", &unsubscribe);
-        ctx.insert("unsubscribe_kind", unsubscribe_kind);
+        ctx.insert("unsubscribe_kind", &unsubscribe_kind);
         ctx.insert(
             "settings_url",
             &format!("{}/settings", self.settings.base_url),
@@ -108,16 +109,18 @@ impl Composer<'_> {
             let root = format!("<{topic}@{host}>");
             builder = builder.in_reply_to(root.clone()).references(root);
         }
-        let message = builder
-            .raw_header(HeaderValue::new(
-                HeaderName::new_from_ascii_str("List-Unsubscribe"),
-                format!("<{unsubscribe}>"),
-            ))
-            .raw_header(HeaderValue::new(
-                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
-                "List-Unsubscribe=One-Click".into(),
-            ))
-            .multipart(MultiPart::alternative_plain_html(text, html))?;
+        if let Some(unsubscribe) = &unsubscribe {
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{unsubscribe}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".into(),
+                ));
+        }
+        let message = builder.multipart(MultiPart::alternative_plain_html(text, html))?;
         Ok(NewMail {
             dedup_key,
             user_id: Some(user.id),

@@ -1,6 +1,8 @@
+use std::collections::BTreeMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::schema::{categories, threads};
 use crate::db::{now, DbConn};
@@ -18,6 +20,35 @@ pub struct CategoryRow {
     pub readable_by: String,
     pub archived: bool,
     pub created_at: NaiveDateTime,
+    pub translations: String,
+}
+
+/// A category's words in one language; empty ones fall back to the
+/// category's own.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CategoryText {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Language code → its words.
+pub type Translations = BTreeMap<String, CategoryText>;
+
+/// The stored JSON, read leniently: a damaged value shows the base words.
+pub fn translations_from_text(text: &str) -> Translations {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// What is stored: languages with nothing in them are left out.
+pub fn translations_to_text(t: &Translations) -> String {
+    let kept: Translations = t
+        .iter()
+        .filter(|(_, v)| !v.name.is_empty() || !v.description.is_empty())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    serde_json::to_string(&kept).unwrap_or_else(|_| "{}".into())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -29,6 +60,18 @@ pub struct Category {
     pub position: i32,
     pub readable_by: Vec<Role>,
     pub archived: bool,
+    pub translations: Translations,
+}
+
+impl Category {
+    /// Its name for readers of `lang` (templates use `localized()`).
+    pub fn name_in(&self, lang: &str) -> &str {
+        self.translations
+            .get(lang)
+            .map(|t| t.name.as_str())
+            .filter(|n| !n.is_empty())
+            .unwrap_or(&self.name)
+    }
 }
 
 pub fn roles_from_text(s: &str) -> Vec<Role> {
@@ -56,6 +99,7 @@ impl From<CategoryRow> for Category {
             position: r.position,
             readable_by: roles_from_text(&r.readable_by),
             archived: r.archived,
+            translations: translations_from_text(&r.translations),
         }
     }
 }
@@ -106,6 +150,8 @@ pub struct CategoryInput {
     pub position: i32,
     pub readable_by: Vec<Role>,
     pub archived: bool,
+    /// None keeps what is stored (an update that does not touch them).
+    pub translations: Option<Translations>,
 }
 
 pub fn create(conn: &mut DbConn, input: &CategoryInput) -> Result<Category, AppError> {
@@ -127,6 +173,9 @@ pub fn create(conn: &mut DbConn, input: &CategoryInput) -> Result<Category, AppE
             categories::readable_by.eq(roles_to_text(&input.readable_by)),
             categories::archived.eq(input.archived),
             categories::created_at.eq(now()),
+            categories::translations.eq(translations_to_text(
+                &input.translations.clone().unwrap_or_default(),
+            )),
         ))
         .get_result(conn)?;
     Ok(row.into())
@@ -151,6 +200,11 @@ pub fn update(conn: &mut DbConn, id: i64, input: &CategoryInput) -> Result<Categ
             categories::archived.eq(input.archived),
         ))
         .execute(conn)?;
+    if let Some(t) = &input.translations {
+        diesel::update(categories::table.find(id))
+            .set(categories::translations.eq(translations_to_text(t)))
+            .execute(conn)?;
+    }
     if n == 0 {
         return Err(AppError::NotFound);
     }

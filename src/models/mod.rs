@@ -8,6 +8,7 @@ pub mod categories;
 pub mod competitors;
 pub mod follows;
 pub mod identities;
+pub mod password_links;
 pub mod posts;
 pub mod setup;
 pub mod threads;

@@ -311,6 +311,9 @@ pub struct ThreadListItem {
     pub kind: String,
     pub category_slug: String,
     pub category_name: String,
+    /// The category's name in other languages (pages pick the reader's).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub category_translations: crate::models::categories::Translations,
     pub author_id: i64,
     pub author_name: String,
     #[serde(serialize_with = "crate::time::utc")]
@@ -405,13 +408,14 @@ pub fn list(conn: &mut DbConn, f: &ThreadFilter) -> Result<(Vec<ThreadListItem>,
     }
     let page = f.page.clamp(1, crate::text_guard::MAX_PAGE);
     #[allow(clippy::type_complexity)]
-    let rows: Vec<(ThreadRow, String, String, String)> = q
+    let rows: Vec<(ThreadRow, String, String, String, String)> = q
         .limit(f.per_page + 1)
         .offset((page - 1) * f.per_page)
         .select((
             ThreadRow::as_select(),
             categories::slug,
             categories::name,
+            categories::translations,
             users::name,
         ))
         .load(conn)?;
@@ -423,7 +427,7 @@ pub fn list(conn: &mut DbConn, f: &ThreadFilter) -> Result<(Vec<ThreadListItem>,
     let mut links = links_of(conn, &ids)?;
     let items = rows
         .into_iter()
-        .map(|(t, slug, cname, aname)| ThreadListItem {
+        .map(|(t, slug, cname, ctrans, aname)| ThreadListItem {
             unread: reads.get(&t.id).is_some_and(|&r| r < t.last_post_id),
             tags: tags.remove(&t.id).unwrap_or_default(),
             links: links.remove(&t.id).unwrap_or_default(),
@@ -432,6 +436,7 @@ pub fn list(conn: &mut DbConn, f: &ThreadFilter) -> Result<(Vec<ThreadListItem>,
             kind: t.kind,
             category_slug: slug,
             category_name: cname,
+            category_translations: crate::models::categories::translations_from_text(&ctrans),
             author_id: t.author_id,
             author_name: aname,
             created_at: t.created_at,

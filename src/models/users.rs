@@ -204,6 +204,19 @@ pub fn set_active(conn: &mut DbConn, id: i64, active: bool) -> Result<User, AppE
     })
 }
 
+/// Sets a user's password hash and ends their sessions everywhere (whoever
+/// knew the old password is signed out).
+pub fn set_password_hash(conn: &mut DbConn, id: i64, hash: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(hash),
+            users::session_epoch.eq(users::session_epoch + 1),
+            users::updated_at.eq(now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Ends every session of the user ("sign out everywhere").
 pub fn end_sessions(conn: &mut DbConn, id: i64) -> QueryResult<()> {
     diesel::update(users::table.find(id))

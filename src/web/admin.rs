@@ -30,6 +30,7 @@ async fn users_page(
         .collect();
     ctx.insert("team_of", &team_of);
     ctx.insert("roles", &Role::ALL);
+    ctx.insert("password_login", &page.state.settings.auth.password_login);
     ctx.insert("values", &values);
     ctx.insert("errors", &errors);
     page.render_status(status, "admin/users.html", ctx)
@@ -77,11 +78,25 @@ pub async fn create_user(
     field("name", name.as_ref().map(|_| ()).map_err(|e| *e));
     let role = Role::parse(&form.role);
     field("role", role.map(|_| ()));
-    let password = NewPassword::parse(&form.password);
+    // No password: the user is invited by email to choose one (where
+    // passwords sign in; else they come by single sign-on).
+    let password = if form.password.is_empty() {
+        Ok(None)
+    } else {
+        NewPassword::parse(&form.password).map(Some)
+    };
     field("password", password.as_ref().map(|_| ()).map_err(|e| *e));
     let values = serde_json::to_value(&form).unwrap_or_default();
     let (Ok(email), Ok(name), Ok(role), Ok(password)) = (email, name, role, password) else {
         return users_page(&page, StatusCode::UNPROCESSABLE_ENTITY, values, errors).await;
+    };
+    let hash = match password {
+        Some(p) => Some(
+            web::block(move || crate::auth::password::hash(p.as_str()))
+                .await
+                .map_err(|e| AppError::Internal(e.into()))??,
+        ),
+        None => None,
     };
     let new = users::NewUser {
         email,
@@ -89,16 +104,43 @@ pub async fn create_user(
         role,
         locale: None,
     };
+    let invite = hash.is_none() && page.state.settings.auth.password_login;
+    let state = page.state.clone();
+    let lang = page.lang;
     let result = db::run(&page.state.pool, move |c| {
-        let u = users::create(c, &new, &password)?;
-        let detail = format!("{} <{}> · {}", u.name, u.email, u.role);
-        audit::record_from(c, actor, "user.create", ("user", u.id), &detail, Some(&ip))?;
-        Ok(u)
+        crate::db::write_tx(c, |c| {
+            let u = users::create_with_hash(c, &new, hash.as_deref().unwrap_or_default())?;
+            let detail = format!("{} <{}> · {}", u.name, u.email, u.role);
+            audit::record_from(c, actor, "user.create", ("user", u.id), &detail, Some(&ip))?;
+            if invite {
+                // Until they choose a language, mail speaks the admin's.
+                users::remember_language(c, u.id, lang)?;
+                let u = users::find(c, u.id)?.ok_or(AppError::NotFound)?;
+                let inviter = users::find(c, actor)?.map(|a| a.name).unwrap_or_default();
+                let composer = crate::mail::compose::Composer {
+                    tera: &state.tera,
+                    settings: &state.settings,
+                };
+                crate::auth::links::send(
+                    c,
+                    composer,
+                    &u,
+                    crate::models::password_links::Purpose::Invite,
+                    Some(&inviter),
+                )?;
+                audit::record_from(c, actor, "user.invite", ("user", u.id), &detail, Some(&ip))?;
+            }
+            Ok(u)
+        })
     })
     .await;
     match result {
         Ok(_) => {
-            page.flash_next("admin-user-created");
+            page.flash_next(if invite {
+                "admin-user-invited"
+            } else {
+                "admin-user-created"
+            });
             Ok(redirect("/admin/users"))
         }
         Err(AppError::Conflict { .. }) => {
@@ -221,9 +263,50 @@ pub struct CategoryForm {
     restricted: Option<String>,
     #[serde(default)]
     archived: Option<String>,
+    /// The name and description per language (empty: the ones above).
+    #[serde(default)]
+    name_en: String,
+    #[serde(default)]
+    description_en: String,
+    #[serde(default)]
+    name_fr: String,
+    #[serde(default)]
+    description_fr: String,
 }
 
 impl CategoryForm {
+    fn translations(&self) -> Result<crate::models::categories::Translations, AppError> {
+        let mut out = crate::models::categories::Translations::new();
+        let mut errs = crate::domain::FieldErrors::default();
+        for (lang, name, description) in [
+            ("en", &self.name_en, &self.description_en),
+            ("fr", &self.name_fr, &self.description_fr),
+        ] {
+            let (name, description) = (name.trim(), description.trim());
+            if name.chars().count() > 80 {
+                errs.add(
+                    format!("name_{lang}"),
+                    crate::domain::Invalid("error-category-name"),
+                );
+            }
+            if description.chars().count() > 500 {
+                errs.add(
+                    format!("description_{lang}"),
+                    crate::domain::Invalid("error-category-description"),
+                );
+            }
+            out.insert(
+                lang.to_string(),
+                crate::models::categories::CategoryText {
+                    name: name.to_string(),
+                    description: description.to_string(),
+                },
+            );
+        }
+        errs.into_result()?;
+        Ok(out)
+    }
+
     fn input(&self) -> Result<crate::models::categories::CategoryInput, AppError> {
         let readable_by = if self.restricted.is_some() {
             vec!["marketer".to_string(), "admin".to_string()]
@@ -240,7 +323,7 @@ impl CategoryForm {
                     .map_err(|_| AppError::invalid("invalid_input", "position: a whole number"))?,
             )
         };
-        crate::api::forum::parse_category(
+        let mut input = crate::api::forum::parse_category(
             &crate::api::forum::CategoryIn {
                 slug: self.slug.clone(),
                 name: self.name.clone(),
@@ -249,7 +332,9 @@ impl CategoryForm {
                 position,
             },
             self.archived.is_some(),
-        )
+        )?;
+        input.translations = Some(self.translations()?);
+        Ok(input)
     }
 }
 

@@ -11,6 +11,7 @@ mod ideas;
 mod live;
 mod notifications;
 mod page;
+mod password;
 mod reports;
 mod search;
 mod session;
@@ -44,6 +45,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/logout/everywhere",
                 web::post().to(session::logout_everywhere),
             )
+            .route("/password/forgot", web::get().to(password::forgot_form))
+            .route("/password/forgot", web::post().to(password::forgot))
+            .route("/password/set", web::get().to(password::set_form))
+            .route("/password/set", web::post().to(password::set))
             .route("/setup", web::get().to(session::setup_form))
             .route("/setup", web::post().to(session::setup))
             .route("/lang/{code}", web::get().to(settings::choose_language))

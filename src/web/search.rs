@@ -41,7 +41,7 @@ pub async fn page(page: Page, params: web::Query<SearchParams>) -> Result<HttpRe
         .iter()
         .filter_map(|(id, n)| {
             let c = cats.iter().find(|c| c.id == *id)?;
-            Some((c.slug.clone(), c.name.clone(), *n))
+            Some((c.slug.clone(), c.name_in(page.lang).to_string(), *n))
         })
         .collect();
     let f = &filters;

@@ -1575,3 +1575,206 @@ mod attachments {
         desk.close().await;
     }
 }
+
+mod accessibility {
+    use super::*;
+
+    browser_test!(browser_main_pages_have_no_axe_violations);
+
+    /// axe-core's rules (WCAG 2.1 A and AA, and its best practices) over the
+    /// main pages, signed out, as a rep on a phone and as a marketer on a
+    /// desktop.
+    /// `GRAPEVINE_TEST_AXE` names axe-core's `axe.min.js` (.ci/run installs
+    /// axe-core from npm).
+    async fn browser_main_pages_have_no_axe_violations(db: Db) {
+        let axe_path = std::env::var("GRAPEVINE_TEST_AXE")
+            .expect("GRAPEVINE_TEST_AXE names axe-core's axe.min.js (.ci/run sets it)");
+        let axe = std::fs::read_to_string(&axe_path)
+            .unwrap_or_else(|e| panic!("cannot read {axe_path}: {e}"));
+        let app = spawn_app(db).await;
+        let (crm, _) = app.api_user("crm@example.com", Role::Marketer);
+        crm.put("/accounts/ACME-1", serde_json::json!({"name": "Acme Corp"}))
+            .await;
+        crm.put(
+            "/competitors/rivalco",
+            serde_json::json!({"name": "RivalCo"}),
+        )
+        .await;
+        let (rep_api, rep) = app.api_user("rep@example.com", Role::Rep);
+        app.create_user("mkt@example.com", Role::Marketer);
+        let (s, thread) = rep_api
+            .post(
+                "/threads",
+                serde_json::json!({"category": "competitors", "title": "RivalCo cut prices at Acme", "body": "Heard at the **trade show**: 10% off.", "kind": "rumor", "accounts": ["ACME-1"], "competitors": ["rivalco"]}),
+            )
+            .await;
+        assert_eq!(s, 201, "{thread}");
+        let thread = thread["id"].as_i64().unwrap();
+        rep_api
+            .reply(thread, None, "Same at another customer.")
+            .await;
+        let (s, idea) = rep_api
+            .post(
+                "/ideas",
+                serde_json::json!({"title": "Bundle pricing for clinics", "body": "Asked by three clinics.", "accounts": ["ACME-1"]}),
+            )
+            .await;
+        assert_eq!(s, 201, "{idea}");
+        let idea = idea["id"].as_i64().unwrap();
+        let rep_pages = vec![
+            "/".to_string(),
+            "/forums".into(),
+            "/c/competitors".into(),
+            format!("/t/{thread}"),
+            "/new".into(),
+            "/ideas".into(),
+            format!("/ideas/{idea}"),
+            "/ideas/new".into(),
+            "/roadmap".into(),
+            "/report".into(),
+            "/report/competitor-price".into(),
+            "/search?q=prices".into(),
+            "/accounts".into(),
+            "/accounts/ACME-1".into(),
+            "/competitors/rivalco".into(),
+            "/settings".into(),
+            "/notifications".into(),
+            "/impact".into(),
+            format!("/users/{}", rep.id),
+            "/live".into(),
+        ];
+        let marketer_pages = vec![
+            "/live".to_string(),
+            format!("/t/{thread}"),
+            format!("/t/{thread}/links"),
+            format!("/ideas/{idea}"),
+            "/ideas".into(),
+            "/stats".into(),
+            "/reports".into(),
+            "/search?q=prix&kind=rumor".into(),
+            "/accounts/ACME-1".into(),
+        ];
+        let signed_out = vec!["/login".to_string(), "/password/forgot".into()];
+        let mut found = Vec::new();
+        for (email, width, pages) in [
+            ("", 390, signed_out),
+            ("rep@example.com", 390, rep_pages),
+            ("mkt@example.com", 1024, marketer_pages),
+        ] {
+            let browser = Browser::start(width).await;
+            let b = &browser;
+            if !email.is_empty() {
+                sign_in(b, &app, email).await;
+            }
+            for page in &pages {
+                b.client.goto(&app.url(page)).await.unwrap();
+                b.wait_for("main").await;
+                b.client.execute(&axe, vec![]).await.unwrap();
+                let violations = b
+                    .client
+                    .execute_async(
+                        "const done = arguments[arguments.length - 1];
+                         axe.run(document).then(r => done(r.violations.map(v =>
+                           v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))));",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                let violations: Vec<String> = serde_json::from_value(violations).unwrap();
+                for v in violations {
+                    found.push(format!("{email} {page}: {v}"));
+                }
+            }
+            browser.close().await;
+        }
+        assert!(found.is_empty(), "axe violations:\n{}", found.join("\n"));
+    }
+}
+
+mod password_reset {
+    use super::*;
+
+    browser_test!(browser_resets_a_forgotten_password_on_a_phone_in_french);
+
+    /// The mails the app wrote as `.eml` files (no SMTP server configured).
+    fn written_mails(app: &TestApp) -> Vec<String> {
+        let dir = app.db.dir.path().join("outbox");
+        std::fs::read_dir(dir)
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                    .map(|e| {
+                        String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// From the sign-in page: "Mot de passe oublié ?", the mail's link, a
+    /// new password, and signed in — on a 390-px phone in French.
+    async fn browser_resets_a_forgotten_password_on_a_phone_in_french(db: Db) {
+        let app = spawn_app(db).await;
+        app.create_user("rep@example.com", Role::Rep);
+        let browser = Browser::start(390).await;
+        let b = &browser;
+        b.client
+            .goto(&app.url("/lang/fr?next=/login"))
+            .await
+            .unwrap();
+        let link = b.wait_for("#forgot-link").await;
+        assert_eq!(link.text().await.unwrap(), "Mot de passe oublié ?");
+        let (_, _, _, h) = link.rectangle().await.unwrap();
+        assert!(h >= 44.0, "a tap target: {h}");
+        link.click().await.unwrap();
+        fill(b, "#email", "rep@example.com").await;
+        click(b, "#forgot-form button[type=submit]").await;
+        wait_until(Duration::from_secs(10), "the answer", move || async move {
+            b.text_of("#forgot-sent")
+                .await
+                .starts_with("Si un compte utilise rep@example.com")
+        })
+        .await;
+        b.screenshot("password-forgot-sent-390").await;
+        let app_ref = &app;
+        wait_until(Duration::from_secs(15), "the mail", move || async move {
+            !written_mails(app_ref).is_empty()
+        })
+        .await;
+        let raw = written_mails(&app).remove(0);
+        let parsed = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .unwrap();
+        assert_eq!(
+            parsed.subject().unwrap(),
+            "Réinitialiser votre mot de passe Grapevine",
+            "mail in the language the browser got"
+        );
+        let text = parsed.body_text(0).unwrap().to_string();
+        let url = text
+            .split_whitespace()
+            .find(|w| w.contains("/password/set?token="))
+            .unwrap()
+            .replace("http://127.0.0.1/", &format!("{}/", app.address));
+        b.client.goto(&url).await.unwrap();
+        assert_eq!(
+            b.wait_for("h1").await.text().await.unwrap(),
+            "Choisissez un nouveau mot de passe"
+        );
+        fill(b, "#password", "un tout nouveau mot de passe").await;
+        click(b, "#password-set button[type=submit]").await;
+        wait_until(Duration::from_secs(10), "signed in", move || async move {
+            b.text_of(".flash").await == "Votre mot de passe est enregistré. Vous êtes connecté."
+        })
+        .await;
+        b.screenshot("password-set-done-390").await;
+        let c = client();
+        assert_eq!(
+            app.login(&c, "rep@example.com", "un tout nouveau mot de passe")
+                .await
+                .status(),
+            303
+        );
+        browser.close().await;
+    }
+}

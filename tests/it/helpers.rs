@@ -161,6 +161,7 @@ pub async fn spawn_app_with(
         trusted_proxies: Vec::new(),
         uploads: Default::default(),
         auth: Default::default(),
+        mail_batch: std::time::Duration::ZERO,
     };
     let mut options = RunOptions {
         workers: 2,

@@ -229,6 +229,10 @@ smtp_test!(
     replies_and_mentions_are_emailed_per_settings,
     a_reps_weekly_digest_opens_with_what_their_intel_did,
     mail_speaks_the_language_the_browser_last_got,
+    digest_shows_excerpts_chips_and_whose_idea_it_is,
+    replies_in_one_thread_leave_as_one_mail_of_what_is_still_visible,
+    an_invitation_by_email_sets_the_password_once,
+    a_reset_by_email_signs_out_everywhere_and_tells_nobody_who_has_an_account,
 );
 
 /// Needs SpamAssassin as well (Debian's spamassassin; .ci/run installs it).
@@ -1056,8 +1060,10 @@ async fn every_kind_of_mail_scores_under_one_with_spamassassin(db: Db) {
         s.mail_from = "grapevine@example.com".into();
         s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
         s.base_url = BASE.into();
+        s.mail_batch = Duration::from_secs(3600);
     })
     .await;
+    let (admin, _) = app.signed_in("admin@example.com", Role::Admin).await;
     let (author, _) = app.api_user("author@example.com", Role::Rep);
     let (marketer, _) = app.api_user("marketer@example.com", Role::Marketer);
     let (watcher, _) = app.api_user("watcher@example.com", Role::Marketer);
@@ -1080,6 +1086,42 @@ async fn every_kind_of_mail_scores_under_one_with_spamassassin(db: Db) {
             "Thanks, I will call their buyer. Ask @claire, she knows them.",
         )
         .await;
+    marketer
+        .reply(thread, None, "Their budget for the trial is approved, too.")
+        .await;
+    // The author's two replies wait in one batch; then it leaves.
+    let app_ref = &app;
+    wait_until(Duration::from_secs(15), "the batches", || async move {
+        batch_sizes(app_ref)
+            .iter()
+            .any(|(e, n)| e == "author@example.com" && *n == 2)
+    })
+    .await;
+    make_batches_due(&app);
+    // An invitation and a reset.
+    let res = app
+        .post_form(
+            &admin,
+            "/admin/users",
+            "/admin/users",
+            &[
+                ("email", "nina@example.com"),
+                ("name", "Nina New"),
+                ("role", "rep"),
+                ("password", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = app
+        .post_form(
+            &client(),
+            "/password/forgot",
+            "/password/forgot",
+            &[("email", "claire@example.com")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
     let (s, idea) = author
         .post(
             "/ideas",
@@ -1098,8 +1140,8 @@ async fn every_kind_of_mail_scores_under_one_with_spamassassin(db: Db) {
     let smtp_ref = &smtp;
     wait_until(
         Duration::from_secs(15),
-        "reply, mention, follow and idea mails",
-        || async move { smtp_ref.raw_messages().len() >= 4 },
+        "batched reply, mention, follow, invitation, reset and idea mails",
+        || async move { smtp_ref.raw_messages().len() >= 6 },
     )
     .await;
     let out = grapevine(&app, Some(port), &["digest", "send", "--period", "daily"]);
@@ -1129,5 +1171,536 @@ async fn every_kind_of_mail_scores_under_one_with_spamassassin(db: Db) {
         scores.push((score, mail.subject));
     }
     eprintln!("spamassassin scores: {scores:?}");
-    assert!(raws.len() >= 5, "{} mails", raws.len());
+    for subject in [
+        "2 new posts in “Clinic wants a trial”",
+        "You are invited to Grapevine",
+        "Reset your Grapevine password",
+    ] {
+        assert!(
+            scores.iter().any(|(_, s)| s == subject),
+            "{subject} scored: {scores:?}"
+        );
+    }
+    assert!(raws.len() >= 7, "{} mails", raws.len());
+}
+
+async fn digest_shows_excerpts_chips_and_whose_idea_it_is(db: Db) {
+    let port = free_port();
+    let smtp = Smtp::start(port).await;
+    let app = app_with_secret(db, Some(port)).await;
+    let (admin, _) = app.api_user("admin@example.com", Role::Admin);
+    admin
+        .put("/accounts/ACME-1", json!({"name": "Acme Corp"}))
+        .await;
+    admin
+        .put("/competitors/rivalco", json!({"name": "RivalCo"}))
+        .await;
+    let (rep, _) = app.api_user("rep@example.com", Role::Rep);
+    let (marie, _) = app.api_user("marie@example.com", Role::Marketer);
+    app.with_conn(|c| {
+        use grapevine::db::schema::users;
+        diesel::update(users::table.filter(users::email.eq("marie@example.com")))
+            .set(users::locale.eq(Some("fr")))
+            .execute(c)
+            .unwrap();
+    });
+    let long = format!(
+        "**RivalCo** hands out a _20% coupon_ at every stand. {}",
+        "They also promise free delivery for a year. ".repeat(8)
+    );
+    let (s, t) = rep
+        .post(
+            "/threads",
+            json!({"category": "competitors", "title": "RivalCo coupons at the fair", "body": long, "kind": "competitor_move", "accounts": ["ACME-1"], "competitors": ["rivalco"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{t}");
+    // An opening post hidden by a moderator: its title may stay, its words not.
+    let (s, t) = admin
+        .post(
+            "/threads",
+            json!({"category": "customers", "title": "Delivery complaint", "body": "Late again at the warehouse."}),
+        )
+        .await;
+    assert_eq!(s, 201, "{t}");
+    let (s, _) = admin
+        .post(
+            &format!("/posts/{}/moderation", t["post"]["id"]),
+            json!({"action": "hide"}),
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (s, idea) = rep
+        .post(
+            "/ideas",
+            json!({"title": "Quote templates in French", "body": "Asked twice."}),
+        )
+        .await;
+    assert_eq!(s, 201, "{idea}");
+    let id = idea["id"].as_i64().unwrap();
+    let (s, _) = marie.put(&format!("/ideas/{id}/vote"), json!({})).await;
+    assert_eq!(s, 200, "vote");
+    let (s, _) = admin
+        .put(
+            &format!("/ideas/{id}/status"),
+            json!({"status": "planned", "response": "Next quarter."}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    for who in [&rep, &marie, &admin] {
+        let (s, _) = who.put("/me/digest", json!({"frequency": "daily"})).await;
+        assert_eq!(s, 200);
+    }
+    let out = grapevine(&app, Some(port), &["digest", "send", "--period", "daily"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The digests, not the idea's notifications.
+    let mails: Vec<Mail> = smtp
+        .messages()
+        .into_iter()
+        .filter(|m| m.subject.contains("digest") || m.subject.contains("résumé"))
+        .collect();
+    let mail_of = |to: &str| {
+        mails
+            .iter()
+            .find(|m| m.to == to)
+            .unwrap_or_else(|| panic!("no digest for {to}: {mails:?}"))
+    };
+    let fr = mail_of("marie@example.com");
+    // The excerpt: plain text (no Markdown marks), about 200 characters.
+    let excerpt_start = "RivalCo hands out a 20% coupon at every stand.";
+    assert!(fr.text.contains(excerpt_start), "{}", fr.text);
+    assert!(!fr.text.contains("**RivalCo**"), "{}", fr.text);
+    let line = fr
+        .text
+        .lines()
+        .find(|l| l.contains(excerpt_start))
+        .unwrap()
+        .trim();
+    assert!(
+        line.ends_with('…') && line.chars().count() <= 201,
+        "cut near 200 characters: {line}"
+    );
+    assert!(fr.html.contains(excerpt_start), "{}", fr.html);
+    // Chips: the kind in her language, the account and the competitor.
+    for chip in [
+        "class=\"chip kind\"",
+        "Action d&#x27;un concurrent",
+        ">Acme Corp</span>",
+        ">RivalCo</span>",
+    ] {
+        assert!(fr.html.contains(chip), "{chip}: {}", fr.html);
+    }
+    assert!(
+        fr.text
+            .contains("[Action d'un concurrent] [Acme Corp] [RivalCo]"),
+        "{}",
+        fr.text
+    );
+    // The category in her language too.
+    assert!(
+        fr.text.contains("Concurrents · par User rep@example.com"),
+        "{}",
+        fr.text
+    );
+    // The hidden opening post: the thread is listed to nobody's harm, its words never.
+    for m in &mails {
+        assert!(!m.text.contains("Late again"), "{}: {}", m.to, m.text);
+        assert!(!m.html.contains("Late again"), "{}", m.to);
+    }
+    // Whose idea: "yours" for its author only, "you voted" for a voter.
+    let own = mail_of("rep@example.com");
+    assert!(
+        own.text
+            .contains("Quote templates in French: Planned (yours)"),
+        "{}",
+        own.text
+    );
+    assert!(
+        fr.text.contains("(vous avez voté)") && !fr.text.contains("(la vôtre)"),
+        "{}",
+        fr.text
+    );
+    let adm = mail_of("admin@example.com");
+    assert!(
+        adm.text.contains("Quote templates in French: Planned"),
+        "{}",
+        adm.text
+    );
+    assert!(
+        !adm.text.contains("(yours)") && !adm.text.contains("(you voted)"),
+        "{}",
+        adm.text
+    );
+}
+
+/// Who has a batch of mail waiting, with how many items.
+fn batch_sizes(app: &TestApp) -> Vec<(String, usize)> {
+    app.with_conn(|c| {
+        use grapevine::db::schema::{mail_batches, users};
+        mail_batches::table
+            .inner_join(users::table)
+            .select((users::email, mail_batches::items))
+            .order(users::email)
+            .load::<(String, String)>(c)
+            .unwrap()
+            .into_iter()
+            .map(|(e, items)| {
+                let items: Vec<serde_json::Value> = serde_json::from_str(&items).unwrap();
+                (e, items.len())
+            })
+            .collect()
+    })
+}
+
+/// Makes every waiting batch due now.
+fn make_batches_due(app: &TestApp) {
+    app.with_conn(|c| {
+        use grapevine::db::schema::mail_batches;
+        diesel::update(mail_batches::table)
+            .set(
+                mail_batches::due_at
+                    .eq(chrono::Utc::now().naive_utc() - chrono::TimeDelta::seconds(1)),
+            )
+            .execute(c)
+            .unwrap();
+    });
+}
+
+/// Replies to one thread within the window leave as one mail, listing
+/// each; a reply hidden before the mail leaves is not in it, and a mail
+/// that would hold only hidden posts is not sent at all.
+async fn replies_in_one_thread_leave_as_one_mail_of_what_is_still_visible(db: Db) {
+    let port = free_port();
+    let smtp = Smtp::start(port).await;
+    let app = spawn_app_with(fresh_database(db), |s, _| {
+        s.secret_key = grapevine::config::stretch(SECRET.as_bytes());
+        s.mail_from = "grapevine@example.com".into();
+        s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        // Long enough that nothing leaves by itself during the test; the
+        // test then makes the batches due.
+        s.mail_batch = Duration::from_secs(3600);
+    })
+    .await;
+    let (author, _) = app.api_user("author@example.com", Role::Rep);
+    app.with_conn(|c| {
+        use grapevine::db::schema::users;
+        diesel::update(users::table.filter(users::email.eq("author@example.com")))
+            .set(users::locale.eq(Some("fr")))
+            .execute(c)
+            .unwrap();
+    });
+    app.api_user("claire@example.com", Role::Rep);
+    let (replier, _) = app.api_user("replier@example.com", Role::Marketer);
+    let thread = author
+        .thread("customers", "Clinic wants a trial", "Three sites.")
+        .await;
+    replier
+        .reply(thread, None, "First: they want it in March.")
+        .await;
+    replier
+        .reply(thread, None, "Second: budget is approved.")
+        .await;
+    let third = replier
+        .reply(
+            thread,
+            None,
+            "Third: ask @claire about the buyer's private number.",
+        )
+        .await;
+    let app_ref = &app;
+    wait_until(Duration::from_secs(15), "the batches", || async move {
+        batch_sizes(app_ref)
+            == vec![
+                ("author@example.com".to_string(), 3),
+                ("claire@example.com".to_string(), 1),
+            ]
+    })
+    .await;
+    assert!(
+        smtp.messages().is_empty(),
+        "nothing leaves before the window ends"
+    );
+    let (s, _) = replier
+        .post(
+            &format!("/posts/{third}/moderation"),
+            json!({"action": "hide"}),
+        )
+        .await;
+    assert_eq!(s, 204);
+    make_batches_due(&app);
+    let smtp_ref = &smtp;
+    wait_until(Duration::from_secs(15), "the batched mail", || async move {
+        batch_sizes(app_ref).is_empty() && smtp_ref.messages().len() == 1
+    })
+    .await;
+    let mails = smtp.messages();
+    let m = &mails[0];
+    assert_eq!(m.to, "author@example.com");
+    assert_eq!(
+        m.subject,
+        "2 nouveaux messages dans « Clinic wants a trial »"
+    );
+    assert!(
+        m.text.contains("First: they want it in March."),
+        "{}",
+        m.text
+    );
+    assert!(m.text.contains("Second: budget is approved."), "{}", m.text);
+    assert!(!m.text.contains("private number"), "{}", m.text);
+    assert!(!m.html.contains("private number"), "{}", m.html);
+    assert_eq!(m.in_reply_to, format!("<thread-{thread}@127.0.0.1>"));
+    // Claire's only item was hidden: no mail recorded for her at all.
+    let for_claire: i64 = app.with_conn(|c| {
+        outbox::table
+            .filter(outbox::recipient.eq("claire@example.com"))
+            .count()
+            .get_result(c)
+            .unwrap()
+    });
+    assert_eq!(for_claire, 0);
+}
+
+/// The link a password mail carries, under the base URL (whose port the
+/// test app does not know when it starts).
+fn password_link(m: &Mail) -> String {
+    let link = m
+        .text
+        .split_whitespace()
+        .find(|w| w.contains("/password/set?token="))
+        .unwrap_or_else(|| panic!("no link in {}", m.text));
+    let base = "http://127.0.0.1/";
+    assert!(link.starts_with(base), "{link}");
+    link.replacen(base, "/", 1)
+}
+
+async fn wait_for_mail_to(smtp: &Smtp, to: &'static str) -> Mail {
+    wait_until(Duration::from_secs(15), to, || async move {
+        smtp.messages().iter().any(|m| m.to == to)
+    })
+    .await;
+    smtp.messages().into_iter().find(|m| m.to == to).unwrap()
+}
+
+async fn an_invitation_by_email_sets_the_password_once(db: Db) {
+    let port = free_port();
+    let smtp = Smtp::start(port).await;
+    let app = app_with_secret(db, Some(port)).await;
+    let (admin, _) = app.signed_in("admin@example.com", Role::Admin).await;
+    app.with_conn(|c| {
+        use grapevine::db::schema::users;
+        diesel::update(users::table.filter(users::email.eq("admin@example.com")))
+            .set(users::locale.eq(Some("fr")))
+            .execute(c)
+            .unwrap();
+    });
+    let res = app
+        .post_form(
+            &admin,
+            "/admin/users",
+            "/admin/users",
+            &[
+                ("email", "nina@example.com"),
+                ("name", "Nina New"),
+                ("role", "rep"),
+                ("password", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let mail = wait_for_mail_to(&smtp, "nina@example.com").await;
+    // In the inviting admin's language, from them, a mail she did not
+    // subscribe to: no unsubscribe header.
+    assert_eq!(mail.subject, "Vous êtes invité sur Grapevine");
+    assert!(
+        mail.text.contains("User admin@example.com vous a invité"),
+        "{}",
+        mail.text
+    );
+    assert!(mail.unsubscribe.is_empty(), "{}", mail.unsubscribe);
+    assert_eq!(mail.auto_submitted, "auto-generated");
+    let link = password_link(&mail);
+    assert!(mail.html.contains("id=\"password-link\""), "{}", mail.html);
+    // No password works until she chooses one.
+    let nina = client();
+    for pw in ["", PASSWORD] {
+        let res = app.login(&nina, "nina@example.com", pw).await;
+        assert_eq!(res.status(), 200, "not signed in with {pw:?}");
+    }
+    let (status, html) = app.get_html(&nina, &link).await;
+    assert_eq!(status, 200);
+    assert_eq!(texts(&html, "h1"), vec!["Welcome to Grapevine"]);
+    assert!(html.contains("nina@example.com"));
+    let path = link;
+    let token = path.split("token=").nth(1).unwrap().to_string();
+    let res = app
+        .post_form(
+            &nina,
+            &path,
+            "/password/set",
+            &[("token", &token), ("password", "short")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert_eq!(texts(&html, "#error-summary li").len(), 1, "{html}");
+    let res = app
+        .post_form(
+            &nina,
+            &path,
+            "/password/set",
+            &[("token", &token), ("password", "nina's own long password")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.me_status(&nina).await, 200, "signed in by the link");
+    let again = client();
+    let res = app
+        .login(&again, "nina@example.com", "nina's own long password")
+        .await;
+    assert_eq!(res.status(), 303);
+    // The link works once.
+    let (status, html) = app.get_html(&client(), &path).await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        texts(&html, "#link-closed"),
+        vec!["This link has expired or was already used."]
+    );
+    let res = app
+        .post_form(
+            &client(),
+            "/password/forgot",
+            "/password/set",
+            &[("token", &token), ("password", "another long password")],
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    let res = app
+        .login(&client(), "nina@example.com", "another long password")
+        .await;
+    assert_eq!(res.status(), 200, "the used link changed nothing");
+    let actions: Vec<String> = app.with_conn(|c| {
+        use grapevine::db::schema::audit_log;
+        audit_log::table
+            .select(audit_log::action)
+            .order(audit_log::id)
+            .load(c)
+            .unwrap()
+    });
+    for a in ["user.create", "user.invite", "user.invitation_accepted"] {
+        assert!(actions.iter().any(|x| x == a), "{a}: {actions:?}");
+    }
+}
+
+async fn a_reset_by_email_signs_out_everywhere_and_tells_nobody_who_has_an_account(db: Db) {
+    let port = free_port();
+    let smtp = Smtp::start(port).await;
+    let app = app_with_secret(db, Some(port)).await;
+    let (phone, rep) = app.signed_in("rep@example.com", Role::Rep).await;
+    let gone = app.create_user("gone@example.com", Role::Rep);
+    app.with_conn(|c| grapevine::models::users::set_active(c, gone.id, false).unwrap());
+    let ask = |email: &'static str| {
+        let app = &app;
+        async move {
+            let c = client();
+            let res = app
+                .post_form(
+                    &c,
+                    "/password/forgot",
+                    "/password/forgot",
+                    &[("email", email)],
+                )
+                .await;
+            assert_eq!(res.status(), 200, "{email}");
+            let html = res.text().await.unwrap();
+            texts(&html, "#forgot-sent")
+                .join("")
+                .replace(email, "EMAIL")
+        }
+    };
+    let answers = [
+        ask("nobody@example.com").await,
+        ask("gone@example.com").await,
+        ask("rep@example.com").await,
+        ask("rep@example.com").await,
+    ];
+    assert!(
+        answers[0].contains("If an account uses EMAIL"),
+        "{answers:?}"
+    );
+    assert!(
+        answers.iter().all(|a| *a == answers[0]),
+        "one answer for all: {answers:?}"
+    );
+    let res = app
+        .post_form(
+            &client(),
+            "/password/forgot",
+            "/password/forgot",
+            &[("email", "not an address")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let mail = wait_for_mail_to(&smtp, "rep@example.com").await;
+    assert_eq!(mail.subject, "Reset your Grapevine password");
+    assert!(mail.unsubscribe.is_empty());
+    let queued: Vec<String> = app.with_conn(|c| {
+        outbox::table
+            .filter(outbox::kind.eq("password_link"))
+            .select(outbox::recipient)
+            .load(c)
+            .unwrap()
+    });
+    assert_eq!(
+        queued,
+        vec!["rep@example.com"],
+        "none for the unknown, the deactivated, nor twice in a minute"
+    );
+    let path = password_link(&mail);
+    let token = path.split("token=").nth(1).unwrap().to_string();
+    // An expired link opens nothing.
+    let old = app.with_conn(|c| {
+        grapevine::models::password_links::issue(
+            c,
+            gone.id,
+            grapevine::models::password_links::Purpose::Reset,
+        )
+        .unwrap()
+    });
+    app.with_conn(|c| {
+        use grapevine::db::schema::password_links;
+        diesel::update(password_links::table.filter(password_links::user_id.eq(gone.id)))
+            .set(
+                password_links::expires_at
+                    .eq(chrono::Utc::now().naive_utc() - chrono::TimeDelta::seconds(1)),
+            )
+            .execute(c)
+            .unwrap();
+    });
+    let (status, _) = app
+        .get_html(&client(), &format!("/password/set?token={old}"))
+        .await;
+    assert_eq!(status, 404);
+
+    let laptop = client();
+    let res = app
+        .post_form(
+            &laptop,
+            &path,
+            "/password/set",
+            &[("token", &token), ("password", "a brand new password")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.me_status(&laptop).await, 200);
+    assert_eq!(app.me_status(&phone).await, 401, "the other session ended");
+    assert_eq!(
+        app.login(&client(), &rep.email, PASSWORD).await.status(),
+        200
+    );
+    assert_eq!(
+        app.login(&client(), &rep.email, "a brand new password")
+            .await
+            .status(),
+        303
+    );
 }

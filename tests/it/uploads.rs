@@ -797,6 +797,7 @@ fn test_settings(app: &TestApp) -> grapevine::config::Settings {
         trusted_proxies: Vec::new(),
         uploads: Default::default(),
         auth: Default::default(),
+        mail_batch: std::time::Duration::ZERO,
     }
 }
 

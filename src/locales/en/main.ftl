@@ -405,6 +405,7 @@ email-digest-activity = New posts in what you follow
 email-digest-ideas = New ideas
 email-digest-changes = Idea updates
 email-digest-yours = yours
+email-digest-voted = you voted
 email-replies = { $count ->
     [one] { $count } reply
    *[other] { $count } replies
@@ -427,6 +428,10 @@ email-subject-reply = { $name } replied in “{ $title }”
 email-subject-mention = { $name } mentioned you in “{ $title }”
 email-subject-follow = New in what you follow: “{ $title }”
 email-subject-idea = Idea “{ $title }”: { $status }
+email-subject-batch = { $count ->
+    [one] { $count } new post in “{ $title }”
+   *[other] { $count } new posts in “{ $title }”
+}
 email-read-more = Read it on Grapevine
 unsubscribe-title = Unsubscribe
 unsubscribe-confirm = Stop this kind of email for { $email }?
@@ -621,3 +626,44 @@ apperror-category_required = Choose the category to move it to.
 apperror-unknown_category = No such category.
 apperror-invalid_text = Text may not contain NUL characters.
 apperror-malformed_form = The form could not be read: reload the page and try again.
+
+# Password links (invitations, resets)
+audit-user-invite = invited a user by email
+audit-user-invitation_accepted = accepted an invitation
+audit-user-password_reset_requested = asked for a password reset
+audit-user-password_reset = reset a password
+login-forgot = Forgot your password?
+forgot-title = Reset your password
+forgot-intro = Enter the email address you sign in with: we will send you a link to choose a new password.
+forgot-submit = Send me a link
+forgot-sent = If an account uses { $email }, a link to choose a new password is on its way. It works for an hour.
+forgot-ask-again = Ask for a new link
+password-set-title-reset = Choose a new password
+password-set-title-invite = Welcome to Grapevine
+password-set-intro = Choose the password for { $email }. You will be signed in here and signed out everywhere else.
+password-set-submit = Save my password
+password-link-closed = This link has expired or was already used.
+password-set-done = Your password is saved. You are signed in.
+field-new-password = New password
+admin-user-invited = The user was created and invited by email.
+admin-password-optional = Leave the password empty to invite them by email.
+email-subject-invite = You are invited to Grapevine
+email-subject-reset = Reset your Grapevine password
+email-invite-intro = { $inviter } invited you to Grapevine, where the field shares what it hears with marketing.
+email-invite-action = Choose your password
+email-invite-expiry = This link works once, for { $days } days.
+email-reset-intro = Someone, probably you, asked to reset your Grapevine password. If it was not you, ignore this email: your password stays as it is.
+email-reset-action = Choose a new password
+email-reset-expiry = This link works once, for an hour.
+email-footer-account = You get this email because of your Grapevine account.
+
+# Landmark names
+search-site-label = Search Grapevine
+search-page-label = Search and filters
+crm-search-label = Find in this list
+
+# Category words per language
+admin-name-in-en = Name in English (optional)
+admin-name-in-fr = Name in French (optional)
+admin-description-in-en = Description in English (optional)
+admin-description-in-fr = Description in French (optional)

@@ -405,6 +405,7 @@ email-digest-activity = Nouveaux messages dans ce que vous suivez
 email-digest-ideas = Nouvelles idées
 email-digest-changes = Nouvelles des idées
 email-digest-yours = la vôtre
+email-digest-voted = vous avez voté
 email-replies = { $count ->
     [one] { $count } réponse
    *[other] { $count } réponses
@@ -427,6 +428,10 @@ email-subject-reply = { $name } a répondu dans « { $title } »
 email-subject-mention = { $name } vous a mentionné dans « { $title } »
 email-subject-follow = Nouveau dans ce que vous suivez : « { $title } »
 email-subject-idea = Idée « { $title } » : { $status }
+email-subject-batch = { $count ->
+    [one] { $count } nouveau message dans « { $title } »
+   *[other] { $count } nouveaux messages dans « { $title } »
+}
 email-read-more = Lire sur Grapevine
 unsubscribe-title = Désinscription
 unsubscribe-confirm = Ne plus envoyer ce type d'e-mail à { $email } ?
@@ -618,3 +623,44 @@ apperror-category_required = Choisissez la catégorie de destination.
 apperror-unknown_category = Cette catégorie n’existe pas.
 apperror-invalid_text = Le texte ne peut pas contenir de caractère NUL.
 apperror-malformed_form = Le formulaire est illisible : rechargez la page et réessayez.
+
+# Password links (invitations, resets)
+audit-user-invite = a invité un utilisateur par e-mail
+audit-user-invitation_accepted = a accepté une invitation
+audit-user-password_reset_requested = a demandé à réinitialiser son mot de passe
+audit-user-password_reset = a réinitialisé un mot de passe
+login-forgot = Mot de passe oublié ?
+forgot-title = Réinitialiser votre mot de passe
+forgot-intro = Saisissez l'adresse e-mail avec laquelle vous vous connectez : nous vous enverrons un lien pour choisir un nouveau mot de passe.
+forgot-submit = M'envoyer un lien
+forgot-sent = Si un compte utilise { $email }, un lien pour choisir un nouveau mot de passe est en route. Il est valable une heure.
+forgot-ask-again = Demander un nouveau lien
+password-set-title-reset = Choisissez un nouveau mot de passe
+password-set-title-invite = Bienvenue sur Grapevine
+password-set-intro = Choisissez le mot de passe de { $email }. Vous serez connecté ici et déconnecté partout ailleurs.
+password-set-submit = Enregistrer mon mot de passe
+password-link-closed = Ce lien a expiré ou a déjà servi.
+password-set-done = Votre mot de passe est enregistré. Vous êtes connecté.
+field-new-password = Nouveau mot de passe
+admin-user-invited = L'utilisateur a été créé et invité par e-mail.
+admin-password-optional = Laissez le mot de passe vide pour l'inviter par e-mail.
+email-subject-invite = Vous êtes invité sur Grapevine
+email-subject-reset = Réinitialiser votre mot de passe Grapevine
+email-invite-intro = { $inviter } vous a invité sur Grapevine, où le terrain partage ce qu'il entend avec le marketing.
+email-invite-action = Choisir votre mot de passe
+email-invite-expiry = Ce lien ne sert qu'une fois, pendant { $days } jours.
+email-reset-intro = Quelqu'un, sans doute vous, a demandé à réinitialiser votre mot de passe Grapevine. Si ce n'est pas vous, ignorez cet e-mail : votre mot de passe ne change pas.
+email-reset-action = Choisir un nouveau mot de passe
+email-reset-expiry = Ce lien ne sert qu'une fois, pendant une heure.
+email-footer-account = Vous recevez cet e-mail à cause de votre compte Grapevine.
+
+# Landmark names
+search-site-label = Rechercher dans Grapevine
+search-page-label = Recherche et filtres
+crm-search-label = Chercher dans cette liste
+
+# Category words per language
+admin-name-in-en = Nom en anglais (facultatif)
+admin-name-in-fr = Nom en français (facultatif)
+admin-description-in-en = Description en anglais (facultative)
+admin-description-in-fr = Description en français (facultative)
