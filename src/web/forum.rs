@@ -376,7 +376,11 @@ async fn thread_page(
         let key = view::FragmentKey {
             thread_id: thread.id,
             version: thread.version,
-            category: view::digest(&[&category.name, &category.slug]),
+            category: view::digest(&[
+                &category.name,
+                &category.slug,
+                &crate::models::categories::translations_to_text(&category.translations),
+            ]),
             lang: view.lang,
             viewer_id: user.id,
             role: user.role,

@@ -61,7 +61,7 @@ pub async fn page(page: Page) -> Result<HttpResponse, AppError> {
     ];
     topics.extend(cats.into_iter().map(|c| TopicChoice {
         topic: format!("category:{}", c.slug),
-        label: c.name,
+        label: c.name_in(page.lang).to_string(),
         checked: false,
     }));
     topics.extend(links.into_iter().map(|(topic, label)| TopicChoice {

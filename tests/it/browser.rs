@@ -1768,6 +1768,22 @@ mod password_reset {
         })
         .await;
         b.screenshot("password-set-done-390").await;
+        // Signed in, in French: the categories speak it too.
+        b.client.goto(&app.url("/forums")).await.unwrap();
+        let names = b
+            .client
+            .execute(
+                "return [...document.querySelectorAll('.category-list h2 a')].map(a => a.textContent)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let names: Vec<String> = serde_json::from_value(names).unwrap();
+        assert!(
+            names.contains(&"Rumeurs du marché".to_string()),
+            "{names:?}"
+        );
+        b.screenshot("forums-fr-390").await;
         let c = client();
         assert_eq!(
             app.login(&c, "rep@example.com", "un tout nouveau mot de passe")
