@@ -449,13 +449,31 @@ impl From<EventRow> for Event {
     }
 }
 
+thread_local! {
+    /// Set by `append`, taken by `db::write_tx` when its outermost
+    /// transaction ends: only a commit that wrote an event wakes the feed.
+    static APPENDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread appended an event since it was last asked.
+pub fn take_appended() -> bool {
+    APPENDED.with(|a| a.replace(false))
+}
+
 /// Appends an event; call it inside the transaction of the write it records.
 /// Returns the new event's id.
 pub fn append(conn: &mut DbConn, event: &NewEvent) -> QueryResult<i64> {
+    APPENDED.with(|a| a.set(true));
     crate::db::write_tx(conn, |conn| {
         if let DbConn::Postgres(pg) = conn {
             diesel::sql_query(format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})"))
                 .execute(pg)?;
+            // Delivered at commit to every instance's listener (`live::listen`).
+            diesel::sql_query(format!(
+                "SELECT pg_notify('{}', '')",
+                crate::live::listen::CHANNEL
+            ))
+            .execute(pg)?;
         }
         let roles: Vec<&str> = event.readable_by.iter().map(|r| r.as_str()).collect();
         let topics: Vec<String> = event.topics.iter().map(Topic::to_string).collect();

@@ -36,6 +36,8 @@ pub struct RunOptions {
     pub mail_every: std::time::Duration,
     /// How often the digest scheduler looks for users due a digest.
     pub digest_every: std::time::Duration,
+    /// How often the live feed reads the log without being woken.
+    pub live_poll: std::time::Duration,
 }
 
 impl Default for RunOptions {
@@ -49,6 +51,7 @@ impl Default for RunOptions {
                 .unwrap_or(2),
             mail_every: std::time::Duration::from_secs(5),
             digest_every: std::time::Duration::from_secs(60),
+            live_poll: crate::live::POLL_EVERY,
         }
     }
 }
@@ -94,7 +97,15 @@ impl Application {
                 .clone()
                 .map(crate::auth::oidc::Provider::new),
         });
-        state.hub.start_poller(state.pool.clone());
+        state
+            .hub
+            .start_poller(state.pool.clone(), options.live_poll);
+        if matches!(
+            crate::db::Backend::of_url(&settings.database_url),
+            Some(crate::db::Backend::Postgres)
+        ) {
+            crate::live::listen::start(settings.database_url.clone());
+        }
         crate::notify::start_worker(state.clone());
         crate::uploads::start_pruner(state.clone());
         let mailer = crate::mail::Mailer::from_settings(&settings)?;

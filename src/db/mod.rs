@@ -275,8 +275,8 @@ where
         }
         f(conn)
     });
-    if result.is_ok() && !nested {
-        // Committed: a new event may be waiting for the live feed.
+    if !nested && crate::events::take_appended() && result.is_ok() {
+        // Committed with a new event: the live feed reads it now.
         crate::live::wake();
     }
     result

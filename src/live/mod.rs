@@ -6,6 +6,7 @@
 //! PostgreSQL each poll the shared log, so an event written anywhere reaches
 //! every instance's subscribers; a missed wake-up loses nothing.
 
+pub mod listen;
 pub mod socket;
 
 use std::collections::{HashMap, HashSet};
@@ -22,11 +23,13 @@ use crate::events::{self, Event};
 
 /// Queue length per subscriber before it counts as too slow.
 pub const QUEUE: usize = 512;
-/// How often the poller looks for new events (also the cross-instance delay).
+/// How often the poller looks for new events without being woken (the
+/// safety net behind the wake-ups).
 pub const POLL_EVERY: Duration = Duration::from_millis(100);
 
-/// Wakes this process's pollers right after a local write commits, so local
-/// subscribers don't wait for the next poll; other instances still poll.
+/// Wakes this process's pollers right after a local write commits, and on
+/// PostgreSQL when another instance's write commits (`listen`), so nobody
+/// waits for the next poll.
 static WAKE: std::sync::LazyLock<tokio::sync::Notify> =
     std::sync::LazyLock::new(tokio::sync::Notify::new);
 
@@ -140,7 +143,7 @@ impl Hub {
     }
 
     /// Reads the log after the last published id and publishes, forever.
-    pub fn start_poller(&self, pool: Pool) {
+    pub fn start_poller(&self, pool: Pool, every: Duration) {
         let hub = self.clone();
         let start = {
             let mut conn = match pool.get() {
@@ -154,7 +157,7 @@ impl Hub {
         };
         hub.published.store(start, Ordering::SeqCst);
         actix_web::rt::spawn(async move {
-            let mut tick = actix_web::rt::time::interval(POLL_EVERY);
+            let mut tick = actix_web::rt::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             let mut ticks: u64 = 0;
             loop {
@@ -163,7 +166,7 @@ impl Hub {
                     _ = WAKE.notified() => {}
                 }
                 // Hourly (and at start): drop events past the retention.
-                if ticks.is_multiple_of(3600 * 1000 / POLL_EVERY.as_millis() as u64) {
+                if ticks.is_multiple_of((3600 * 1000 / every.as_millis().max(1) as u64).max(1)) {
                     let p = pool.clone();
                     let _ = actix_web::web::block(move || {
                         let cutoff =

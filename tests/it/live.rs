@@ -332,6 +332,51 @@ async fn two_instances_share_the_feed_on_postgres() {
     assert!(t0.elapsed() < Duration::from_secs(1), "{:?}", t0.elapsed());
 }
 
+/// An event another instance wrote reaches this one's subscribers through
+/// PostgreSQL's NOTIFY, not the poll: this instance polls once an hour, and
+/// the write comes from outside its process (a plain connection inserting a
+/// row and notifying, as another instance's `events::append` does).
+#[actix_web::test]
+#[ignore = "needs PostgreSQL: set GRAPEVINE_TEST_DATABASE_URL (.ci/run does)"]
+async fn another_instances_write_wakes_the_feed_through_notify_on_postgres() {
+    use diesel::{Connection, RunQueryDsl};
+    let a = spawn_app_with(fresh_database(Db::Postgres), |_, o| {
+        o.live_poll = Duration::from_secs(3600);
+    })
+    .await;
+    let (writer, _) = a.api_user("writer@example.com", Role::Rep);
+    let mut ws = connect(&a, &writer).await;
+    subscribe_ready(&mut ws, &["all"]).await;
+    // A write on this instance wakes it directly.
+    writer.thread("customers", "Written here", "x").await;
+    let first = until(&mut ws, Duration::from_secs(5), "the local event", |v| {
+        v["kind"] == "thread.created"
+    })
+    .await;
+    let first_id = first["id"].as_i64().unwrap();
+    // "Another instance": the same event again, from a connection of its own.
+    let mut other = diesel::PgConnection::establish(&a.db.url).unwrap();
+    other
+        .transaction(|c| {
+            diesel::sql_query(
+                "INSERT INTO events (kind, topics, readable_by, payload, created_at) \
+                 SELECT kind, topics, readable_by, payload, created_at FROM events WHERE id = $1",
+            )
+            .bind::<diesel::sql_types::BigInt, _>(first_id)
+            .execute(c)?;
+            diesel::sql_query("SELECT pg_notify('grapevine_events', '')").execute(c)
+        })
+        .unwrap();
+    let copy = until(
+        &mut ws,
+        Duration::from_secs(5),
+        "the other instance's event",
+        |v| v["kind"] == "thread.created" && v["id"].as_i64() > Some(first_id),
+    )
+    .await;
+    assert_eq!(copy["data"]["title"], first["data"]["title"]);
+}
+
 fn writer_id(app: &TestApp, email: &str) -> i64 {
     app.with_conn(|c| {
         grapevine::models::users::find_by_email(c, &grapevine::domain::Email::parse(email).unwrap())
