@@ -316,13 +316,7 @@ async fn digest_send_delivers_once_with_what_each_reader_may_see(db: Db) {
     });
 
     // Marie reads Grapevine in French.
-    app.with_conn(|c| {
-        use grapevine::db::schema::users;
-        diesel::update(users::table.filter(users::email.eq("marie@example.com")))
-            .set(users::locale.eq(Some("fr")))
-            .execute(c)
-            .unwrap();
-    });
+    reads_french(&app, "marie@example.com");
 
     let out = grapevine(&app, Some(port), &["digest", "send", "--period", "daily"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -1099,20 +1093,7 @@ async fn every_kind_of_mail_scores_under_one_with_spamassassin(db: Db) {
     .await;
     make_batches_due(&app);
     // An invitation and a reset.
-    let res = app
-        .post_form(
-            &admin,
-            "/admin/users",
-            "/admin/users",
-            &[
-                ("email", "nina@example.com"),
-                ("name", "Nina New"),
-                ("role", "rep"),
-                ("password", ""),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 303);
+    invite_nina(&app, &admin).await;
     let res = app
         .post_form(
             &client(),
@@ -1197,13 +1178,7 @@ async fn digest_shows_excerpts_chips_and_whose_idea_it_is(db: Db) {
         .await;
     let (rep, _) = app.api_user("rep@example.com", Role::Rep);
     let (marie, _) = app.api_user("marie@example.com", Role::Marketer);
-    app.with_conn(|c| {
-        use grapevine::db::schema::users;
-        diesel::update(users::table.filter(users::email.eq("marie@example.com")))
-            .set(users::locale.eq(Some("fr")))
-            .execute(c)
-            .unwrap();
-    });
+    reads_french(&app, "marie@example.com");
     let long = format!(
         "**RivalCo** hands out a _20% coupon_ at every stand. {}",
         "They also promise free delivery for a year. ".repeat(8)
@@ -1382,13 +1357,7 @@ async fn replies_in_one_thread_leave_as_one_mail_of_what_is_still_visible(db: Db
     })
     .await;
     let (author, _) = app.api_user("author@example.com", Role::Rep);
-    app.with_conn(|c| {
-        use grapevine::db::schema::users;
-        diesel::update(users::table.filter(users::email.eq("author@example.com")))
-            .set(users::locale.eq(Some("fr")))
-            .execute(c)
-            .unwrap();
-    });
+    reads_french(&app, "author@example.com");
     app.api_user("claire@example.com", Role::Rep);
     let (replier, _) = app.api_user("replier@example.com", Role::Marketer);
     let thread = author
@@ -1460,6 +1429,35 @@ async fn replies_in_one_thread_leave_as_one_mail_of_what_is_still_visible(db: Db
     assert_eq!(for_claire, 0);
 }
 
+/// An admin invites Nina by email (no password given).
+async fn invite_nina(app: &TestApp, admin: &reqwest::Client) {
+    let res = app
+        .post_form(
+            admin,
+            "/admin/users",
+            "/admin/users",
+            &[
+                ("email", "nina@example.com"),
+                ("name", "Nina New"),
+                ("role", "rep"),
+                ("password", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+}
+
+/// The user chose French in their settings.
+fn reads_french(app: &TestApp, email: &str) {
+    app.with_conn(|c| {
+        use grapevine::db::schema::users;
+        diesel::update(users::table.filter(users::email.eq(email)))
+            .set(users::locale.eq(Some("fr")))
+            .execute(c)
+            .unwrap();
+    });
+}
+
 /// The link a password mail carries, under the base URL (whose port the
 /// test app does not know when it starts).
 fn password_link(m: &Mail) -> String {
@@ -1486,27 +1484,8 @@ async fn an_invitation_by_email_sets_the_password_once(db: Db) {
     let smtp = Smtp::start(port).await;
     let app = app_with_secret(db, Some(port)).await;
     let (admin, _) = app.signed_in("admin@example.com", Role::Admin).await;
-    app.with_conn(|c| {
-        use grapevine::db::schema::users;
-        diesel::update(users::table.filter(users::email.eq("admin@example.com")))
-            .set(users::locale.eq(Some("fr")))
-            .execute(c)
-            .unwrap();
-    });
-    let res = app
-        .post_form(
-            &admin,
-            "/admin/users",
-            "/admin/users",
-            &[
-                ("email", "nina@example.com"),
-                ("name", "Nina New"),
-                ("role", "rep"),
-                ("password", ""),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 303);
+    reads_french(&app, "admin@example.com");
+    invite_nina(&app, &admin).await;
     let mail = wait_for_mail_to(&smtp, "nina@example.com").await;
     // In the inviting admin's language, from them, a mail she did not
     // subscribe to: no unsubscribe header.
