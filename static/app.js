@@ -68,8 +68,8 @@
 // script) becomes a hidden field of keys, a row of chips showing names (each
 // with a remove button) and a text box to type in; what is typed and not
 // chosen is sent too, and the server resolves an exact name. On a phone the
-// field scrolls to the top when focused so the suggestions show above the
-// keyboard.
+// field scrolls to the top when the keyboard opens so the suggestions show
+// above it.
 (function () {
   "use strict";
   document.querySelectorAll("input[data-picker]").forEach(function (input) {
@@ -144,10 +144,13 @@
       chips.hidden = !chips.children.length;
     }
     function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; }
+    // What is typed before the last comma is kept as typed; the choice
+    // stands for the last term.
     function choose(key, name) {
       names[key] = name;
       var t = terms();
-      if (t.indexOf(key) < 0) t.push(key);
+      var earlier = input.value.split(",").slice(0, -1).map(function (s) { return s.trim(); });
+      earlier.concat([key]).forEach(function (k) { if (k && t.indexOf(k) < 0) t.push(k); });
       input.value = "";
       setTerms(t);
       close();
@@ -177,17 +180,25 @@
       list.style.maxHeight = Math.max(room, 96) + "px";
     }
     render();
-    input.addEventListener("focus", function () {
-      if (window.matchMedia("(max-width: 40rem)").matches) {
-        setTimeout(function () { wrap.scrollIntoView({ block: "start", behavior: "smooth" }); }, 300);
+    // When a phone's keyboard opens under the field (the visible viewport
+    // shrinks while it has focus), the field goes to the top. Keyed to the
+    // keyboard rather than to focus, the page never moves when the script
+    // gives focus back after a choice, nor under a tap about to land.
+    var vv = window.visualViewport, tall = vv ? vv.height : 0;
+    if (vv) vv.addEventListener("resize", function () {
+      if (vv.height < tall - 100 && document.activeElement === input &&
+          window.matchMedia("(max-width: 40rem)").matches) {
+        var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+        wrap.scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
       }
+      tall = vv.height;
+      fit();
     });
-    if (window.visualViewport) window.visualViewport.addEventListener("resize", fit);
     // Restored drafts fill the hidden field; the chips follow.
     keys.addEventListener("draft-restored", render);
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      var q = input.value.trim();
+      var q = input.value.split(",").pop().trim();
       if (q.length < 1) { close(); return; }
       timer = setTimeout(function () {
         fetch("/api/v1/" + kind + "?q=" + encodeURIComponent(q), { credentials: "same-origin" })
