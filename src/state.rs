@@ -10,6 +10,7 @@ pub struct AppState {
     pub tera: tera::Tera,
     /// Rendered thread trees, see `forum::view`.
     pub thread_cache: crate::forum::view::FragmentCache,
+    pub thread_json_cache: crate::forum::view::JsonCache,
     /// The live feed's hub (see `live`).
     pub hub: crate::live::Hub,
     /// Where uploaded files live (see `uploads::store`).

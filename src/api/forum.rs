@@ -13,7 +13,7 @@ use crate::db;
 use crate::domain::{FieldErrors, PostBody, Role, Slug};
 use crate::error::AppError;
 use crate::forum::tree::{api_tree, ApiPost, AuthorRef};
-use crate::forum::{self, NewThread, ThreadAction};
+use crate::forum::{self, view, NewThread, ThreadAction};
 use crate::models::categories::{self, Category, CategoryInput};
 use crate::models::posts::{self, Revision};
 use crate::models::threads::{self, ThreadFilter, ThreadListItem};
@@ -290,6 +290,15 @@ pub struct ThreadDetail {
 
 fn thread_detail(conn: &mut db::DbConn, user: &User, id: i64) -> Result<ThreadDetail, AppError> {
     let loaded = forum::load_thread(conn, user, id)?;
+    detail_of(conn, user, loaded)
+}
+
+/// The JSON of a loaded thread.
+fn detail_of(
+    conn: &mut db::DbConn,
+    user: &User,
+    loaded: forum::LoadedThread,
+) -> Result<ThreadDetail, AppError> {
     let (thread, category, all) = (loaded.thread, loaded.category, loaded.posts);
     let links = threads::links_of(conn, &[thread.id])?
         .remove(&thread.id)
@@ -508,23 +517,42 @@ pub async fn list_threads(
     }))
 }
 
-/// A thread with its whole post tree.
+/// A thread with its whole post tree. Like the thread page, the answer is
+/// serialized once per thread version and kept (see `forum::view`); who may
+/// see the thread is checked on every request.
 #[utoipa::path(get, path = "/api/v1/threads/{id}", params(("id" = i64, Path, description = "The numeric id")), responses((status = 200, body = ThreadDetail), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_thread(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
     id: web::Path<i64>,
-) -> Result<Json<ThreadDetail>, AppError> {
+) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    Ok(Json(
-        db::run(&state.pool, move |c| {
-            let detail = thread_detail(c, &user, id)?;
-            // Read through the API counts as read (marketing's "read by").
-            threads::mark_read_if_behind(c, user.id, id)?;
-            Ok(detail)
-        })
-        .await?,
-    ))
+    let cache = state.clone();
+    let json = db::run(&state.pool, move |c| {
+        let (thread, category, last_read) = forum::visible_thread_with_read(c, &user, id)?;
+        // Read through the API counts as read (marketing's "read by").
+        if last_read.is_none_or(|r| r < thread.last_post_id) {
+            threads::mark_read(c, user.id, thread.id, thread.last_post_id)?;
+        }
+        let key = view::JsonKey {
+            thread_id: thread.id,
+            version: thread.version,
+            category: view::digest(&[&category.slug]),
+            moderator: authz::allows(&user, Action::Moderate),
+        };
+        if let Some(hit) = cache.thread_json_cache.get(&key) {
+            return Ok(hit);
+        }
+        let loaded = forum::load_posts(c, thread, category)?;
+        let detail = detail_of(c, &user, loaded)?;
+        let json = web::Bytes::from(serde_json::to_vec(&detail).map_err(anyhow::Error::from)?);
+        cache.thread_json_cache.insert(key, json.clone());
+        Ok(json)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(json))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -250,6 +250,15 @@ pub struct LoadedThread {
 
 pub fn load_thread(conn: &mut DbConn, user: &User, id: i64) -> Result<LoadedThread, AppError> {
     let (thread, category) = visible_thread(conn, user, id)?;
+    load_posts(conn, thread, category)
+}
+
+/// The rest of `load_thread`, for a thread the caller was found to see.
+pub fn load_posts(
+    conn: &mut DbConn,
+    thread: ThreadRow,
+    category: Category,
+) -> Result<LoadedThread, AppError> {
     let posts = posts::of_thread(conn, thread.id)?;
     let tags = threads::tags_of(conn, &[thread.id])?
         .remove(&thread.id)

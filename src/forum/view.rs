@@ -3,7 +3,8 @@
 //! version, category, language, viewer) and kept in memory. The per-request
 //! bits — the CSRF token and "new since your last visit" markers — are left
 //! as placeholders and stamped in with one linear pass. The version comes
-//! from the database, so several instances stay coherent.
+//! from the database, so several instances stay coherent. The thread's JSON
+//! is kept the same way, serialized once per (thread version, moderator).
 
 use std::sync::Arc;
 
@@ -38,19 +39,42 @@ pub fn digest(parts: &[&str]) -> u64 {
     h.finish()
 }
 
+/// The thread's JSON is the same for every reader who may see the thread,
+/// but for what moderators see of hidden posts; the category's slug is in it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct JsonKey {
+    pub thread_id: i64,
+    pub version: i64,
+    pub category: u64,
+    pub moderator: bool,
+}
+
 #[derive(Clone)]
 pub struct ByteWeight;
 
-impl Weighter<FragmentKey, Arc<str>> for ByteWeight {
-    fn weight(&self, _key: &FragmentKey, val: &Arc<str>) -> u64 {
+impl<K> Weighter<K, Arc<str>> for ByteWeight {
+    fn weight(&self, _key: &K, val: &Arc<str>) -> u64 {
+        val.len() as u64 + 64
+    }
+}
+
+impl<K> Weighter<K, actix_web::web::Bytes> for ByteWeight {
+    fn weight(&self, _key: &K, val: &actix_web::web::Bytes) -> u64 {
         val.len() as u64 + 64
     }
 }
 
 pub type FragmentCache = Cache<FragmentKey, Arc<str>, ByteWeight>;
+/// Serialized answers of `GET /api/v1/threads/{id}`.
+pub type JsonCache = Cache<JsonKey, actix_web::web::Bytes, ByteWeight>;
 
-/// A cache holding at most `bytes` of rendered HTML.
-pub fn new_cache(bytes: u64) -> FragmentCache {
+/// A cache holding at most `bytes` of rendered pages or JSON.
+pub fn new_cache<K, V>(bytes: u64) -> Cache<K, V, ByteWeight>
+where
+    K: Eq + std::hash::Hash + Clone,
+    V: Clone,
+    ByteWeight: Weighter<K, V>,
+{
     Cache::with_weighter((bytes / 20_000).max(16) as usize, bytes, ByteWeight)
 }
 

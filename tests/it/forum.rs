@@ -21,6 +21,7 @@ db_test!(
     admins_manage_categories,
     categories_speak_the_readers_language,
     mentions_link_to_users,
+    cached_thread_json_follows_every_write,
 );
 
 async fn api_thread_tree_three_levels_in_order(db: Db) {
@@ -1208,4 +1209,122 @@ async fn categories_speak_the_readers_language(db: Db) {
     assert_eq!(status, 200);
     let (_, html) = app.get_html(&fr, "/c/pricing-intel").await;
     assert_eq!(texts(&html, "h1"), vec!["Veille tarifaire"]);
+}
+
+/// `GET /threads/{id}` is served from a cache; every write that changes
+/// the answer, and the reader's role, give a fresh one.
+async fn cached_thread_json_follows_every_write(db: Db) {
+    let app = spawn_app(db).await;
+    let (rep, _) = app.api_user("rep@example.com", Role::Rep);
+    let (mkt, _) = app.api_user("mkt@example.com", Role::Marketer);
+    let (reader, reader_user) = app.api_user("reader@example.com", Role::Marketer);
+    mkt.put("/accounts/ACME-1", json!({"name": "Acme Corp"}))
+        .await;
+    let id = rep
+        .thread("customers", "Acme wants a rebate", "first")
+        .await;
+    let path = format!("/threads/{id}");
+    let read = |api: &Api| {
+        let (api, path) = (api.clone_api(), path.clone());
+        async move {
+            let (status, body) = api.get(&path).await;
+            assert_eq!(status, 200, "{body}");
+            body
+        }
+    };
+    // Read twice: the second answer comes from the cache, and is the same.
+    let first = read(&rep).await;
+    assert_eq!(read(&rep).await, first);
+    assert_eq!(first["post"]["replies"], json!([]));
+
+    let reply = rep.reply(id, None, "a rebate of 5%").await;
+    let t = read(&rep).await;
+    assert_eq!(t["reply_count"], 1);
+    assert_eq!(t["post"]["replies"][0]["id"], reply);
+
+    let (status, _) = rep
+        .patch(
+            &format!("/posts/{reply}"),
+            json!({"body": "a rebate of 7%"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let t = read(&rep).await;
+    assert!(t["post"]["replies"][0]["body_html"]
+        .as_str()
+        .unwrap()
+        .contains("7%"));
+
+    // A marketer reads the same version before and after the hide: each
+    // role has its own copy, and a rep never gets the moderator's.
+    assert!(read(&reader).await["post"]["replies"][0]["body_html"]
+        .as_str()
+        .unwrap()
+        .contains("7%"));
+    let (status, _) = mkt
+        .post(
+            &format!("/posts/{reply}/moderation"),
+            json!({"action": "hide"}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let seen_by_marketer = read(&reader).await;
+    assert_eq!(seen_by_marketer["post"]["replies"][0]["hidden"], true);
+    assert!(seen_by_marketer["post"]["replies"][0]["body_html"]
+        .as_str()
+        .unwrap()
+        .contains("7%"));
+    let seen_by_rep = read(&rep).await;
+    assert_eq!(seen_by_rep["post"]["replies"][0]["hidden"], true);
+    assert_eq!(seen_by_rep["post"]["replies"][0]["body_html"], "");
+
+    // The reader becomes a rep: the moderator's copy is no longer theirs.
+    app.with_conn(|c| grapevine::models::users::set_role(c, reader_user.id, Role::Rep))
+        .unwrap();
+    assert_eq!(read(&reader).await["post"]["replies"][0]["body_html"], "");
+
+    let (status, _) = mkt
+        .put(
+            &format!("/threads/{id}/links"),
+            json!({"accounts": ["ACME-1"]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(read(&rep).await["accounts"], json!(["ACME-1"]));
+
+    let (status, _) = mkt
+        .post(
+            &format!("/threads/{id}/moderation"),
+            json!({"action": "move", "category": "competitors"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(read(&rep).await["category"], "competitors");
+
+    // Moved where reps may not read: the cached copy is no answer for them.
+    let (status, _) = mkt
+        .post(
+            &format!("/threads/{id}/moderation"),
+            json!({"action": "move", "category": "marketing-only"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(rep.get(&path).await.0, 404);
+    assert_eq!(read(&mkt).await["category"], "marketing-only");
+    // Hidden as a whole: gone for the rep even back in a readable category.
+    mkt.post(
+        &format!("/threads/{id}/moderation"),
+        json!({"action": "move", "category": "customers"}),
+    )
+    .await;
+    assert_eq!(read(&rep).await["category"], "customers");
+    let (status, _) = mkt
+        .post(
+            &format!("/threads/{id}/moderation"),
+            json!({"action": "hide"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(read(&mkt).await["hidden"], true);
+    assert_eq!(rep.get(&path).await.0, 404);
 }
