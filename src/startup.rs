@@ -89,6 +89,7 @@ impl Application {
             tera: assets::build_tera()?,
             thread_cache: crate::forum::view::new_cache(64 << 20),
             thread_json_cache: crate::forum::view::new_cache(32 << 20),
+            list_cache: crate::forum::view::new_cache(32 << 20),
             hub: crate::live::Hub::default(),
             store: crate::uploads::store::from_settings(&settings),
             uploads: crate::uploads::Workshop::new(),

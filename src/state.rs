@@ -11,6 +11,8 @@ pub struct AppState {
     /// Rendered thread trees, see `forum::view`.
     pub thread_cache: crate::forum::view::FragmentCache,
     pub thread_json_cache: crate::forum::view::JsonCache,
+    /// Category and home pages, thread lists (see `forum::view::ListKey`).
+    pub list_cache: crate::forum::view::ListCache,
     /// The live feed's hub (see `live`).
     pub hub: crate::live::Hub,
     /// Where uploaded files live (see `uploads::store`).

@@ -1,5 +1,7 @@
 //! Categories, threads, posts and revisions (see the contract).
 
+use std::sync::Arc;
+
 use actix_web::web::{self, Json};
 use actix_web::HttpResponse;
 use chrono::NaiveDateTime;
@@ -465,33 +467,42 @@ pub async fn list_threads(
     state: web::Data<AppState>,
     CurrentUser(user): CurrentUser,
     q: web::Query<ThreadQuery>,
-) -> Result<Json<ThreadPage>, AppError> {
+) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let page = q.page.unwrap_or(1);
     if page < 1 {
         return Err(AppError::invalid("invalid_page", "page starts at 1"));
     }
     let page = page.min(crate::text_guard::MAX_PAGE);
-    let (items, more) = db::run(&state.pool, move |c| {
+    let cache = state.clone();
+    let json = db::run(&state.pool, move |c| {
+        let nothing = || -> Result<Arc<str>, AppError> {
+            Ok(serde_json::to_string(&ThreadPage {
+                items: Vec::new(),
+                next_page: None,
+            })
+            .map_err(anyhow::Error::from)?
+            .into())
+        };
         let readable = categories::readable_by(c, user.role)?;
         let category = match &q.category {
             Some(slug) => match readable.iter().find(|cat| &cat.slug == slug) {
                 Some(cat) => Some(cat.id),
-                None => return Ok((Vec::new(), false)),
+                None => return nothing(),
             },
             None => None,
         };
         let account = match &q.account {
             Some(key) => match crate::models::accounts::find_row(c, key)? {
                 Some(a) => Some(a.id),
-                None => return Ok((Vec::new(), false)),
+                None => return nothing(),
             },
             None => None,
         };
         let competitor = match &q.competitor {
             Some(slug) => match crate::models::competitors::find(c, slug)? {
                 Some(comp) => Some(comp.id),
-                None => return Ok((Vec::new(), false)),
+                None => return nothing(),
             },
             None => None,
         };
@@ -508,13 +519,27 @@ pub async fn list_threads(
             per_page: PAGE_SIZE,
             ..Default::default()
         };
-        threads::list(c, &filter)
+        let rows = threads::page_of(c, &filter)?;
+        let key = view::ListKey {
+            viewer_id: user.id,
+            route: "api_threads",
+            lang: "",
+            digest: view::hash_of(&(&filter, rows.digest())),
+        };
+        view::cached(&cache.list_cache, key, true, || {
+            let more = rows.more;
+            let items = threads::items_of(c, rows)?;
+            let answer = ThreadPage {
+                items: items.into_iter().map(ThreadItem::from).collect(),
+                next_page: more.then_some(page + 1),
+            };
+            Ok(serde_json::to_string(&answer).map_err(anyhow::Error::from)?)
+        })
     })
     .await?;
-    Ok(Json(ThreadPage {
-        items: items.into_iter().map(ThreadItem::from).collect(),
-        next_page: more.then_some(page + 1),
-    }))
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(json.to_string()))
 }
 
 /// A thread with its whole post tree. Like the thread page, the answer is

@@ -416,6 +416,7 @@ pub fn import(
         let changed: Vec<&str> = updates.iter().map(|a| a.external_id).collect();
         crate::search::index::accounts_by_key(conn, &created, false)?;
         crate::search::index::accounts_by_key(conn, &changed, true)?;
+        crate::models::threads::touch_linked(conn, &changed, None)?;
         progress(rows.len());
         Ok(summary)
     })

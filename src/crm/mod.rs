@@ -330,6 +330,9 @@ pub fn upsert_account(
         let (key, fields) = (key.expect("checked"), fields.expect("checked"));
         let created = accounts::upsert(conn, key.as_str(), &fields)?;
         crate::search::index::accounts_by_key(conn, &[key.as_str()], !created)?;
+        if !created {
+            threads::touch_linked(conn, &[key.as_str()], None)?;
+        }
         Ok(created)
     })
 }
@@ -365,6 +368,9 @@ pub fn upsert_competitor(
         let created = competitors::upsert(conn, slug.as_str(), &name, website.as_deref())?;
         if let Some(c) = competitors::find(conn, slug.as_str())? {
             crate::search::index::competitor_now(conn, c.id, !created)?;
+            if !created {
+                threads::touch_linked(conn, &[], Some(c.id))?;
+            }
         }
         Ok(created)
     })

@@ -5,6 +5,7 @@
 //! as placeholders and stamped in with one linear pass. The version comes
 //! from the database, so several instances stay coherent. The thread's JSON
 //! is kept the same way, serialized once per (thread version, moderator).
+//! Lists are kept per viewer, under a digest of the rows they show.
 
 use std::sync::Arc;
 
@@ -33,10 +34,54 @@ pub struct FragmentKey {
 
 /// A stable digest of what a page shows of its category.
 pub fn digest(parts: &[&str]) -> u64 {
-    use std::hash::{Hash, Hasher};
+    hash_of(&parts)
+}
+
+pub fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    use std::hash::Hasher;
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    parts.hash(&mut h);
+    value.hash(&mut h);
     h.finish()
+}
+
+/// A list (category page, home page, `GET /api/v1/threads`) as one viewer
+/// gets it. The viewer's id is in the key itself, so one reader's copy can
+/// never answer another; `digest` covers the rest of what is shown (the
+/// rows and their versions, read marks, names, the request's parameters).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ListKey {
+    pub viewer_id: i64,
+    pub route: &'static str,
+    pub lang: &'static str,
+    pub digest: u64,
+}
+
+/// Rendered list pages and serialized list answers.
+pub type ListCache = Cache<ListKey, Arc<str>, ByteWeight>;
+
+/// What a page shows of its viewer besides their id (the header's name, the
+/// role's links).
+pub fn viewer_digest(user: &crate::models::users::User) -> u64 {
+    hash_of(&(&user.name, &user.email, user.role.as_str()))
+}
+
+/// The kept copy under `key`, else `build`'s, kept when `keep`.
+pub fn cached(
+    cache: &ListCache,
+    key: ListKey,
+    keep: bool,
+    build: impl FnOnce() -> Result<String, crate::error::AppError>,
+) -> Result<Arc<str>, crate::error::AppError> {
+    if keep {
+        if let Some(hit) = cache.get(&key) {
+            return Ok(hit);
+        }
+    }
+    let fresh: Arc<str> = build()?.into();
+    if keep {
+        cache.insert(key, fresh.clone());
+    }
+    Ok(fresh)
 }
 
 /// The thread's JSON is the same for every reader who may see the thread,

@@ -91,6 +91,34 @@ pub fn with_category_and_read(
         .optional())
 }
 
+/// An account or competitor may have been renamed: the threads linked to it
+/// show its name, so their kept pages and lists are stale.
+pub fn touch_linked(
+    conn: &mut DbConn,
+    account_keys: &[&str],
+    competitor_id: Option<i64>,
+) -> QueryResult<()> {
+    // In chunks: an import may rename 100,000 accounts at once.
+    for keys in account_keys.chunks(1000) {
+        let linked = thread_accounts::table
+            .inner_join(accounts::table)
+            .filter(accounts::external_id.eq_any(keys))
+            .select(thread_accounts::thread_id);
+        diesel::update(threads::table.filter(threads::id.eq_any(linked)))
+            .set(threads::version.eq(threads::version + 1))
+            .execute(conn)?;
+    }
+    if let Some(c) = competitor_id {
+        let linked = thread_competitors::table
+            .filter(thread_competitors::competitor_id.eq(c))
+            .select(thread_competitors::thread_id);
+        diesel::update(threads::table.filter(threads::id.eq_any(linked)))
+            .set(threads::version.eq(threads::version + 1))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Records a change to the thread: bumps its version (the page-cache key).
 pub fn touch(conn: &mut DbConn, id: i64) -> QueryResult<()> {
     diesel::update(threads::table.find(id))
@@ -331,7 +359,7 @@ pub struct ThreadListItem {
 
 /// What to list. `category_ids` are the categories the viewer may read;
 /// absent filters and `false` flags take their default.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct ThreadFilter {
     pub category_ids: Vec<i64>,
     pub category: Option<i64>,
@@ -353,6 +381,38 @@ pub struct ThreadFilter {
 /// One page of threads, newest activity first; `true` if more follow.
 /// A constant number of queries, whatever the page size.
 pub fn list(conn: &mut DbConn, f: &ThreadFilter) -> Result<(Vec<ThreadListItem>, bool), AppError> {
+    let page = page_of(conn, f)?;
+    let more = page.more;
+    Ok((items_of(conn, page)?, more))
+}
+
+/// A page of threads before its tags and links are loaded: enough to tell
+/// whether a kept rendering of it still holds (`ListPage::digest`).
+pub struct ListPage {
+    #[allow(clippy::type_complexity)]
+    rows: Vec<(ThreadRow, String, String, String, String)>,
+    reads: HashMap<i64, i64>,
+    pub more: bool,
+}
+
+impl ListPage {
+    /// Changes whenever what the page shows may: a thread's version (every
+    /// write to it or its links bumps it), its category's and author's
+    /// names, the viewer's read marks, the set and order of threads.
+    pub fn digest(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (t, slug, cname, ctrans, aname) in &self.rows {
+            (t.id, t.version, slug, cname, ctrans, aname).hash(&mut h);
+            self.reads.get(&t.id).hash(&mut h);
+        }
+        self.more.hash(&mut h);
+        h.finish()
+    }
+}
+
+/// The rows of one page and the viewer's read marks: two queries.
+pub fn page_of(conn: &mut DbConn, f: &ThreadFilter) -> Result<ListPage, AppError> {
     let mut q = threads::table
         .inner_join(categories::table)
         .inner_join(users::table)
@@ -422,8 +482,15 @@ pub fn list(conn: &mut DbConn, f: &ThreadFilter) -> Result<(Vec<ThreadListItem>,
     let more = rows.len() as i64 > f.per_page;
     let rows: Vec<_> = rows.into_iter().take(f.per_page as usize).collect();
     let ids: Vec<i64> = rows.iter().map(|r| r.0.id).collect();
-    let mut tags = tags_of(conn, &ids)?;
     let reads = last_read(conn, f.viewer_id, &ids)?;
+    Ok(ListPage { rows, reads, more })
+}
+
+/// The page's items, with tags and links: two more queries.
+pub fn items_of(conn: &mut DbConn, page: ListPage) -> Result<Vec<ThreadListItem>, AppError> {
+    let ListPage { rows, reads, .. } = page;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0.id).collect();
+    let mut tags = tags_of(conn, &ids)?;
     let mut links = links_of(conn, &ids)?;
     let items = rows
         .into_iter()
@@ -447,7 +514,7 @@ pub fn list(conn: &mut DbConn, f: &ThreadFilter) -> Result<(Vec<ThreadListItem>,
             hidden: t.hidden,
         })
         .collect();
-    Ok((items, more))
+    Ok(items)
 }
 
 /// Visible threads linked to an account or competitor, counted per kind.

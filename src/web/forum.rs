@@ -71,7 +71,9 @@ pub async fn category(
     let (slug, q) = (slug.into_inner(), q.into_inner());
     let n = crate::text_guard::page_number(q.page);
     let tag = q.tag.clone().filter(|t| !t.trim().is_empty());
-    let (cat, items, more) = db::run(&page.state.pool, move |c| {
+    let (mut ctx, keep, seen) = (page.kept_context(), page.may_keep(), page.kept_digest()?);
+    let (state, lang) = (page.state.clone(), page.lang);
+    let html = db::run(&page.state.pool, move |c| {
         let cat = forum::readable_category(c, &user, &slug)?;
         let filter = ThreadFilter {
             category_ids: vec![cat.id],
@@ -84,17 +86,30 @@ pub async fn category(
             per_page: PAGE_SIZE,
             ..Default::default()
         };
-        let (items, more) = threads::list(c, &filter)?;
-        Ok((cat, items, more))
+        let rows = threads::page_of(c, &filter)?;
+        let key = view::ListKey {
+            viewer_id: user.id,
+            route: "category",
+            lang,
+            digest: view::hash_of(&(
+                seen,
+                &filter,
+                rows.digest(),
+                serde_json::to_string(&cat).unwrap_or_default(),
+            )),
+        };
+        view::cached(&state.list_cache, key, keep, || {
+            let more = rows.more;
+            ctx.insert("threads", &threads::items_of(c, rows)?);
+            ctx.insert("category", &cat);
+            ctx.insert("page_no", &n);
+            ctx.insert("next_page", &more.then_some(n + 1));
+            ctx.insert("tag", &q.tag);
+            Ok(state.tera.render("forum/category.html", &ctx)?)
+        })
     })
     .await?;
-    let mut ctx = tera::Context::new();
-    ctx.insert("category", &cat);
-    ctx.insert("threads", &items);
-    ctx.insert("page_no", &n);
-    ctx.insert("next_page", &more.then_some(n + 1));
-    ctx.insert("tag", &q.tag);
-    page.render("forum/category.html", ctx)
+    Ok(page.send_kept(&html))
 }
 
 #[derive(Deserialize, Serialize, Default)]

@@ -4,17 +4,21 @@ use super::{redirect, Page};
 use crate::authz::{self, Action};
 use crate::db;
 use crate::error::AppError;
+use crate::forum::view;
 use crate::models::categories;
 use crate::models::threads::{self, ThreadFilter};
 
 /// The signed-in home page: a big "share" button and the latest threads the
-/// user may read. Visitors go to the sign-in form.
+/// user may read, kept per viewer like every list (`forum::view::ListKey`).
+/// Visitors go to the sign-in form.
 pub async fn home(page: Page) -> Result<HttpResponse, AppError> {
     let Some(user) = page.user.clone() else {
         return Ok(redirect("/login"));
     };
     let lang = page.lang;
-    let (latest, kinds) = db::run(&page.state.pool, move |c| {
+    let (mut ctx, keep, seen) = (page.kept_context(), page.may_keep(), page.kept_digest()?);
+    let state = page.state.clone();
+    let html = db::run(&page.state.pool, move |c| {
         let readable = categories::readable_by(c, user.role)?;
         let filter = ThreadFilter {
             // Idea discussions are the idea box's, not field news.
@@ -29,14 +33,25 @@ pub async fn home(page: Page) -> Result<HttpResponse, AppError> {
             per_page: 10,
             ..Default::default()
         };
-        Ok((
-            threads::list(c, &filter)?.0,
-            super::reports::home_kinds(c, lang)?,
-        ))
+        let rows = threads::page_of(c, &filter)?;
+        let kinds = super::reports::home_kinds(c, lang)?;
+        let key = view::ListKey {
+            viewer_id: user.id,
+            route: "home",
+            lang,
+            digest: view::hash_of(&(
+                seen,
+                &filter,
+                rows.digest(),
+                serde_json::to_string(&(&readable, &kinds)).unwrap_or_default(),
+            )),
+        };
+        view::cached(&state.list_cache, key, keep, || {
+            ctx.insert("threads", &threads::items_of(c, rows)?);
+            ctx.insert("kinds", &kinds);
+            Ok(state.tera.render("home.html", &ctx)?)
+        })
     })
     .await?;
-    let mut ctx = tera::Context::new();
-    ctx.insert("threads", &latest);
-    ctx.insert("kinds", &kinds);
-    page.render("home.html", ctx)
+    Ok(page.send_kept(&html))
 }

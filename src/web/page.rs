@@ -14,6 +14,7 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse};
 use crate::auth::{csrf, MaybeUser};
 use crate::authz::{self, Action};
 use crate::error::AppError;
+use crate::forum::view;
 use crate::models::users::User;
 use crate::state::AppState;
 
@@ -252,6 +253,40 @@ impl Page {
 
     pub fn context(&self) -> tera::Context {
         self.view().context(&self.csrf)
+    }
+
+    /// Nothing shown once (a flash, a sent draft) goes into a kept page.
+    pub fn may_keep(&self) -> bool {
+        self.flash.is_none() && self.draft_sent.is_none()
+    }
+
+    /// The context of a page to keep (`forum::view::cached`): the CSRF
+    /// token and the live feed's position are placeholders that
+    /// `send_kept` stamps per request.
+    pub fn kept_context(&self) -> tera::Context {
+        let mut ctx = self.view().context(view::CSRF_MARK);
+        ctx.insert("live_since", view::SINCE_MARK);
+        ctx
+    }
+
+    /// What the page shows of the request and its viewer, for a `ListKey`.
+    pub fn kept_digest(&self) -> Result<u64, AppError> {
+        Ok(view::hash_of(&(
+            &self.path,
+            view::viewer_digest(self.user()?),
+        )))
+    }
+
+    pub fn send_kept(&self, html: &str) -> HttpResponse {
+        HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header(("Cache-Control", "no-store"))
+            .body(view::stamp(
+                html,
+                &self.csrf,
+                None,
+                self.state.hub.published(),
+            ))
     }
 
     pub fn render(&self, template: &str, ctx: tera::Context) -> Result<HttpResponse, AppError> {

@@ -22,6 +22,7 @@ db_test!(
     categories_speak_the_readers_language,
     mentions_link_to_users,
     cached_thread_json_follows_every_write,
+    cached_lists_follow_every_write,
 );
 
 async fn api_thread_tree_three_levels_in_order(db: Db) {
@@ -1327,4 +1328,103 @@ async fn cached_thread_json_follows_every_write(db: Db) {
     assert_eq!(status, 200);
     assert_eq!(read(&mkt).await["hidden"], true);
     assert_eq!(rep.get(&path).await.0, 404);
+}
+
+/// Category and home pages and `GET /threads` are kept per viewer; every
+/// write that changes what they show, and the reader's role, give a fresh
+/// one.
+async fn cached_lists_follow_every_write(db: Db) {
+    let app = spawn_app(db).await;
+    let (rep, _) = app.api_user("rep@example.com", Role::Rep);
+    let (mkt, _) = app.api_user("mkt@example.com", Role::Marketer);
+    let (admin, _) = app.api_user("admin@example.com", Role::Admin);
+    let (reader, reader_user) = app.api_user("reader@example.com", Role::Marketer);
+    let (page, _) = app.signed_in("rep2@example.com", Role::Rep).await;
+    mkt.put("/accounts/ACME-1", json!({"name": "Acme Corp"}))
+        .await;
+    let id = rep
+        .thread("customers", "Acme wants a rebate", "first")
+        .await;
+    let list = |api: &Api| {
+        let api = api.clone_api();
+        async move {
+            let (status, body) = api.get("/threads?category=customers").await;
+            assert_eq!(status, 200, "{body}");
+            body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["id"] == id)
+                .cloned()
+        }
+    };
+    let row = |html: &str, what: &str| texts(html, &format!("#thread-{id} {what}"));
+    let category = || app.get_html(&page, "/c/customers");
+
+    // Twice the same, the second from the cache.
+    let first = list(&mkt).await.expect("listed");
+    assert_eq!(list(&mkt).await, Some(first.clone()));
+    assert_eq!(first["reply_count"], 0);
+    let (_, html) = category().await;
+    assert_eq!(row(&html, ".thread-title"), vec!["Acme wants a rebate"]);
+    assert_eq!(category().await.1, html);
+    let (_, home) = app.get_html(&page, "/").await;
+    assert_eq!(row(&home, ".thread-title"), vec!["Acme wants a rebate"]);
+
+    // A reply: counted, and unread for those who had read the thread.
+    mkt.get(&format!("/threads/{id}")).await;
+    assert_eq!(list(&mkt).await.unwrap()["unread"], false);
+    rep.reply(id, None, "a rebate of 5%").await;
+    let t = list(&mkt).await.unwrap();
+    assert_eq!(
+        (t["reply_count"].clone(), t["unread"].clone()),
+        (json!(1), json!(true))
+    );
+    mkt.get(&format!("/threads/{id}")).await;
+    assert_eq!(list(&mkt).await.unwrap()["unread"], false, "read again");
+    assert!(row(&category().await.1, ".replies")[0].contains('1'));
+
+    // A new thread shows on the home page at once.
+    let other = rep.thread("competitors", "RivalCo cut prices", "x").await;
+    let (_, home) = app.get_html(&page, "/").await;
+    assert!(texts(&home, &format!("#thread-{other} .thread-title")) == vec!["RivalCo cut prices"]);
+
+    // Links, and a rename of the linked account.
+    let (status, _) = mkt
+        .put(
+            &format!("/threads/{id}/links"),
+            json!({"accounts": ["ACME-1"]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(list(&rep).await.unwrap()["accounts"], json!(["ACME-1"]));
+    assert_eq!(row(&category().await.1, ".chip-small"), vec!["Acme Corp"]);
+    mkt.put("/accounts/ACME-1", json!({"name": "Acme Group"}))
+        .await;
+    assert_eq!(row(&category().await.1, ".chip-small"), vec!["Acme Group"]);
+
+    // The category renamed.
+    let (status, body) = admin
+        .patch("/categories/customers", json!({"name": "Clients"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(texts(&category().await.1, "h1"), vec!["Clients"]);
+
+    // Hidden: gone from reps' lists and pages, kept for moderators.
+    assert!(list(&reader).await.is_some());
+    let (status, _) = mkt
+        .post(
+            &format!("/threads/{id}/moderation"),
+            json!({"action": "hide"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(list(&rep).await, None);
+    assert!(row(&category().await.1, ".thread-title").is_empty());
+    assert!(row(&app.get_html(&page, "/").await.1, ".thread-title").is_empty());
+    assert_eq!(list(&reader).await.unwrap()["id"], id);
+    // The reader becomes a rep: the moderator's list is no longer theirs.
+    app.with_conn(|c| grapevine::models::users::set_role(c, reader_user.id, Role::Rep))
+        .unwrap();
+    assert_eq!(list(&reader).await, None);
 }
