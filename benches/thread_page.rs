@@ -1,6 +1,7 @@
-//! Thread page throughput: `GET /t/{id}` of a thread with 200 nested replies
-//! at 64 concurrent connections, beside a trivial actix-web handler measured
-//! in the same run on the same machine. Needs `wrk` (apt-get install wrk).
+//! Read throughput at 64 concurrent connections, signed in: a static asset,
+//! `GET /t/{id}` of a thread with 200 nested replies and its JSON, the
+//! category and home pages and the thread list API, beside a trivial
+//! actix-web handler measured in the same run on the same machine. Needs `wrk` (apt-get install wrk).
 //!
 //!     cargo bench --bench thread_page                       # SQLite
 //!     GRAPEVINE_BENCH_PG=postgres://postgres@127.0.0.1:5432/postgres \
@@ -120,7 +121,29 @@ fn seed(url: &str) -> (i64, usize) {
         max_depth = max_depth.max(post.depth as usize);
         ids.push(post.id);
     }
+    // Enough other threads for full list pages (a page is 25 threads).
+    for i in 0..60 {
+        let other = grapevine::forum::NewThread {
+            title: Title::parse(&format!("Field note {i} about a customer")).unwrap(),
+            body: body_of(i),
+            tags: Tags::parse(&["benchmark"]).unwrap(),
+            accounts: Vec::new(),
+            competitors: Vec::new(),
+            attachments: Vec::new(),
+            category: "customers".into(),
+            client_id: None,
+            ..input
+        };
+        let (t, _) = grapevine::forum::create_thread(&mut conn, &user, &other).unwrap();
+        for _ in 0..3 {
+            grapevine::forum::reply(&mut conn, &user, t.id, None, &body_of(i)).unwrap();
+        }
+    }
     (thread.id, max_depth)
+}
+
+fn body_of(i: usize) -> PostBody {
+    PostBody::parse(&format!("Reply to note {i}: they asked about the price.")).unwrap()
 }
 
 fn create_pg_database(admin: &str) -> String {
@@ -240,6 +263,7 @@ fn main() {
         trivial.p50_ms,
         trivial.p99_ms,
         100.0,
+        f64::NAN,
     ));
 
     let mut backends = vec![("SQLite", None)];
@@ -255,22 +279,47 @@ fn main() {
         let (thread, depth) = seed(&url);
         let port = spawn_grapevine(url, dir.path());
         let cookie = session_cookie(port);
-        let r = wrk(
-            &format!("http://127.0.0.1:{port}/t/{thread}"),
-            Some(&cookie),
-            secs,
-        );
-        rows.push((
-            format!("thread page, 200 nested replies (depth {depth}), {name}"),
-            r.rps,
-            r.p50_ms,
-            r.p99_ms,
-            100.0 * r.rps / trivial.rps,
-        ));
+        let cases = [
+            (
+                "static asset `/static/app.js`",
+                "/static/app.js".to_string(),
+            ),
+            ("thread page, 200 nested replies", format!("/t/{thread}")),
+            (
+                "thread JSON `/api/v1/threads/{id}`, same thread",
+                format!("/api/v1/threads/{thread}"),
+            ),
+            ("category page `/c/customers`", "/c/customers".to_string()),
+            ("home page `/`", "/".to_string()),
+            (
+                "thread list `/api/v1/threads`",
+                "/api/v1/threads".to_string(),
+            ),
+        ];
+        let mut ceiling = None;
+        for (what, path) in cases {
+            let r = wrk(
+                &format!("http://127.0.0.1:{port}{path}"),
+                Some(&cookie),
+                secs,
+            );
+            let base = *ceiling.get_or_insert(r.rps);
+            rows.push((
+                format!("{name}: {what}"),
+                r.rps,
+                r.p50_ms,
+                r.p99_ms,
+                100.0 * r.rps / trivial.rps,
+                100.0 * r.rps / base,
+            ));
+        }
+        println!("(thread depth {depth})");
     }
-    println!("\n| what (wrk -t2 -c64, {secs} s) | requests/s | p50 | p99 | % of trivial |");
-    println!("|---|---:|---:|---:|---:|");
-    for (what, rps, p50, p99, pct) in rows {
-        println!("| {what} | {rps:.0} | {p50:.2} ms | {p99:.2} ms | {pct:.1}% |");
+    println!(
+        "\n| what (wrk -t2 -c64, {secs} s) | requests/s | p50 | p99 | % of trivial | % of static asset |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (what, rps, p50, p99, pct, of_static) in rows {
+        println!("| {what} | {rps:.0} | {p50:.2} ms | {p99:.2} ms | {pct:.1}% | {of_static:.0}% |");
     }
 }
