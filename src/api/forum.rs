@@ -464,8 +464,8 @@ pub struct ThreadPage {
 /// Threads the caller may read, newest activity first.
 #[utoipa::path(get, path = "/api/v1/threads", params(ThreadQuery), responses((status = 200, body = ThreadPage)))]
 pub async fn list_threads(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
-    CurrentUser(user): CurrentUser,
     q: web::Query<ThreadQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
@@ -475,7 +475,8 @@ pub async fn list_threads(
     }
     let page = page.min(crate::text_guard::MAX_PAGE);
     let cache = state.clone();
-    let json = db::run(&state.pool, move |c| {
+    // The caller's lookup and the list in one trip to the pool.
+    let (_, json) = crate::auth::identity::with_caller(&req, move |c, user| {
         let nothing = || -> Result<Arc<str>, AppError> {
             Ok(serde_json::to_string(&ThreadPage {
                 items: Vec::new(),
@@ -512,7 +513,7 @@ pub async fn list_threads(
             tag: q.tag.map(|t| t.trim().to_lowercase()),
             account,
             competitor,
-            include_hidden: authz::allows(&user, Action::Moderate),
+            include_hidden: authz::allows(user, Action::Moderate),
             pinned_first: category.is_some(),
             viewer_id: user.id,
             page,

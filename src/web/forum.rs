@@ -63,52 +63,54 @@ pub struct ListQuery {
 
 /// The threads of a category, pinned first, newest activity first.
 pub async fn category(
-    page: Page,
+    req: HttpRequest,
     slug: web::Path<String>,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let user = page.user()?.clone();
     let (slug, q) = (slug.into_inner(), q.into_inner());
     let n = crate::text_guard::page_number(q.page);
     let tag = q.tag.clone().filter(|t| !t.trim().is_empty());
-    let (mut ctx, keep, seen) = (page.kept_context(), page.may_keep(), page.kept_digest()?);
-    let (state, lang) = (page.state.clone(), page.lang);
-    let html = db::run(&page.state.pool, move |c| {
-        let cat = forum::readable_category(c, &user, &slug)?;
-        let filter = ThreadFilter {
-            category_ids: vec![cat.id],
-            category: Some(cat.id),
-            tag: tag.map(|t| t.trim().to_lowercase()),
-            include_hidden: authz::allows(&user, Action::Moderate),
-            pinned_first: true,
-            viewer_id: user.id,
-            page: n,
-            per_page: PAGE_SIZE,
-            ..Default::default()
-        };
-        let rows = threads::page_of(c, &filter)?;
-        let key = view::ListKey {
-            viewer_id: user.id,
-            route: "category",
-            lang,
-            digest: view::hash_of(&(
-                seen,
-                &filter,
-                rows.digest(),
-                serde_json::to_string(&cat).unwrap_or_default(),
-            )),
-        };
-        view::cached(&state.list_cache, key, keep, || {
-            let more = rows.more;
-            ctx.insert("threads", &threads::items_of(c, rows)?);
-            ctx.insert("category", &cat);
-            ctx.insert("page_no", &n);
-            ctx.insert("next_page", &more.then_some(n + 1));
-            ctx.insert("tag", &q.tag);
-            Ok(state.tera.render("forum/category.html", &ctx)?)
+    let seed = PageSeed::of(&req)?;
+    let state = seed.state.clone();
+    let (page, html) = seed
+        .one_trip(&req, move |c, seen_as, user| {
+            let (mut ctx, keep) = (seen_as.kept_context(), seen_as.may_keep());
+            let (seen, lang) = (seen_as.kept_digest(user), seen_as.lang);
+            let cat = forum::readable_category(c, user, &slug)?;
+            let filter = ThreadFilter {
+                category_ids: vec![cat.id],
+                category: Some(cat.id),
+                tag: tag.map(|t| t.trim().to_lowercase()),
+                include_hidden: authz::allows(user, Action::Moderate),
+                pinned_first: true,
+                viewer_id: user.id,
+                page: n,
+                per_page: PAGE_SIZE,
+                ..Default::default()
+            };
+            let rows = threads::page_of(c, &filter)?;
+            let key = view::ListKey {
+                viewer_id: user.id,
+                route: "category",
+                lang,
+                digest: view::hash_of(&(
+                    seen,
+                    &filter,
+                    rows.digest(),
+                    serde_json::to_string(&cat).unwrap_or_default(),
+                )),
+            };
+            view::cached(&state.list_cache, key, keep, || {
+                let more = rows.more;
+                ctx.insert("threads", &threads::items_of(c, rows)?);
+                ctx.insert("category", &cat);
+                ctx.insert("page_no", &n);
+                ctx.insert("next_page", &more.then_some(n + 1));
+                ctx.insert("tag", &q.tag);
+                Ok(state.tera.render("forum/category.html", &ctx)?)
+            })
         })
-    })
-    .await?;
+        .await?;
     Ok(page.send_kept(&html))
 }
 

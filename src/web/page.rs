@@ -54,6 +54,25 @@ pub struct PageView {
 }
 
 impl PageView {
+    /// Nothing shown once (a flash, a sent draft) goes into a kept page.
+    pub fn may_keep(&self) -> bool {
+        self.flash.is_none() && self.draft_sent.is_none()
+    }
+
+    /// The context of a page to keep (`forum::view::cached`): the CSRF
+    /// token and the live feed's position are placeholders that
+    /// `Page::send_kept` stamps per request.
+    pub fn kept_context(&self) -> tera::Context {
+        let mut ctx = self.context(view::CSRF_MARK);
+        ctx.insert("live_since", view::SINCE_MARK);
+        ctx
+    }
+
+    /// What the page shows of the request and its viewer, for a `ListKey`.
+    pub fn kept_digest(&self, user: &User) -> u64 {
+        view::hash_of(&(&self.path, view::viewer_digest(user)))
+    }
+
     /// The base template context, with `csrf` as given (the real token, or a
     /// placeholder for a page that is cached and stamped per request).
     pub fn context(&self, csrf: &str) -> tera::Context {
@@ -137,6 +156,29 @@ impl PageSeed {
             flash: self.flash.clone(),
             draft_sent: self.draft_sent.clone(),
         }
+    }
+
+    /// A signed-in user's page whose queries (`work`) run in the same trip
+    /// to the database as the caller's lookup (`identity::with_caller`), as
+    /// the thread page does; for reads. Visitors get `Unauthorized`.
+    pub async fn one_trip<T: Send + 'static>(
+        self,
+        req: &HttpRequest,
+        work: impl FnOnce(&mut crate::db::DbConn, &PageView, &User) -> Result<T, AppError>
+            + Send
+            + 'static,
+    ) -> Result<(Page, T), AppError> {
+        let (prefs, blank) = (self.prefs.clone(), self.view(None));
+        let (user, out) = crate::auth::identity::with_caller(req, move |c, user| {
+            let view = PageView {
+                lang: prefs.pick(Some(user)),
+                user: Some(user.clone()),
+                ..blank
+            };
+            work(c, &view, user)
+        })
+        .await?;
+        Ok((self.finish(Some(user)), out))
     }
 
     pub fn finish(self, user: Option<User>) -> Page {
@@ -253,28 +295,6 @@ impl Page {
 
     pub fn context(&self) -> tera::Context {
         self.view().context(&self.csrf)
-    }
-
-    /// Nothing shown once (a flash, a sent draft) goes into a kept page.
-    pub fn may_keep(&self) -> bool {
-        self.flash.is_none() && self.draft_sent.is_none()
-    }
-
-    /// The context of a page to keep (`forum::view::cached`): the CSRF
-    /// token and the live feed's position are placeholders that
-    /// `send_kept` stamps per request.
-    pub fn kept_context(&self) -> tera::Context {
-        let mut ctx = self.view().context(view::CSRF_MARK);
-        ctx.insert("live_since", view::SINCE_MARK);
-        ctx
-    }
-
-    /// What the page shows of the request and its viewer, for a `ListKey`.
-    pub fn kept_digest(&self) -> Result<u64, AppError> {
-        Ok(view::hash_of(&(
-            &self.path,
-            view::viewer_digest(self.user()?),
-        )))
     }
 
     pub fn send_kept(&self, html: &str) -> HttpResponse {
