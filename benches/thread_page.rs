@@ -9,7 +9,6 @@
 //!
 //! GRAPEVINE_BENCH_SECS sets the duration of each run (default 10).
 
-use std::process::Command;
 use std::sync::mpsc;
 
 use diesel::prelude::*;
@@ -17,6 +16,9 @@ use grapevine::config::Settings;
 use grapevine::domain::{Email, NewPassword, PersonName, PostBody, Role, Tags, ThreadKind, Title};
 use grapevine::startup::{Application, RunOptions};
 use rand::{Rng, SeedableRng};
+
+mod common;
+use common::wrk;
 
 const PASSWORD: &str = "benchmark password";
 
@@ -161,92 +163,7 @@ fn session_cookie(port: u16) -> String {
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(async {
-        let c = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let base = format!("http://127.0.0.1:{port}");
-        let res = c.get(format!("{base}/login")).send().await.unwrap();
-        let cookie = res.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
-        let html = res.text().await.unwrap();
-        let csrf = html
-            .split("name=\"_csrf\" value=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .to_string();
-        let res = c
-            .post(format!("{base}/login"))
-            .header("cookie", &cookie)
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("email", "bench@example.com"),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 303, "bench user signs in");
-        res.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string()
-    })
-}
-
-struct WrkResult {
-    rps: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-}
-
-fn to_ms(v: &str) -> f64 {
-    let (num, unit) = v.split_at(v.find(|c: char| c.is_alphabetic()).unwrap_or(v.len()));
-    let n: f64 = num.parse().unwrap_or(f64::NAN);
-    match unit {
-        "us" => n / 1000.0,
-        "ms" => n,
-        "s" => n * 1000.0,
-        _ => f64::NAN,
-    }
-}
-
-fn wrk(url: &str, cookie: Option<&str>, secs: u32) -> WrkResult {
-    let mut cmd = Command::new("wrk");
-    cmd.args(["-t2", "-c64", &format!("-d{secs}s"), "--latency"]);
-    if let Some(c) = cookie {
-        cmd.args(["-H", &format!("Cookie: {c}")]);
-    }
-    let out = cmd
-        .arg(url)
-        .output()
-        .expect("wrk is installed (apt-get install wrk)");
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(!text.contains("Non-2xx"), "errors during the run:\n{text}");
-    let field = |prefix: &str| -> String {
-        text.lines()
-            .find(|l| l.trim_start().starts_with(prefix))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .unwrap_or_else(|| panic!("no {prefix} in wrk output:\n{text}"))
-            .to_string()
-    };
-    WrkResult {
-        rps: field("Requests/sec:").parse().unwrap(),
-        p50_ms: to_ms(&field("50%")),
-        p99_ms: to_ms(&field("99%")),
-    }
+    rt.block_on(common::sign_in(port, "bench@example.com", PASSWORD))
 }
 
 fn main() {

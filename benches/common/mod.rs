@@ -1,5 +1,6 @@
 //! What the benchmarks that run the release binary in its own process share:
-//! starting it on a free port, its command line, its memory, percentiles.
+//! starting it on a free port, its command line, its memory, percentiles,
+//! signing in, wrk.
 #![allow(dead_code)]
 
 use std::process::{Child, Command, Stdio};
@@ -84,4 +85,93 @@ pub fn pct(sorted: &[f64], p: f64) -> f64 {
         return f64::NAN;
     }
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Signs in through the form like a browser; the session cookie.
+pub async fn sign_in(port: u16, email: &str, password: &str) -> String {
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let res = c.get(format!("{base}/login")).send().await.unwrap();
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let html = res.text().await.unwrap();
+    let csrf = html
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let res = c
+        .post(format!("{base}/login"))
+        .header("cookie", &cookie)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "bench user signs in");
+    res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+pub struct WrkResult {
+    pub rps: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+fn to_ms(v: &str) -> f64 {
+    let (num, unit) = v.split_at(v.find(|c: char| c.is_alphabetic()).unwrap_or(v.len()));
+    let n: f64 = num.parse().unwrap_or(f64::NAN);
+    match unit {
+        "us" => n / 1000.0,
+        "ms" => n,
+        "s" => n * 1000.0,
+        _ => f64::NAN,
+    }
+}
+
+/// wrk -t2 -c64 for `secs` seconds (apt-get install wrk).
+pub fn wrk(url: &str, cookie: Option<&str>, secs: u32) -> WrkResult {
+    let mut cmd = Command::new("wrk");
+    cmd.args(["-t2", "-c64", &format!("-d{secs}s"), "--latency"]);
+    if let Some(c) = cookie {
+        cmd.args(["-H", &format!("Cookie: {c}")]);
+    }
+    let out = cmd
+        .arg(url)
+        .output()
+        .expect("wrk is installed (apt-get install wrk)");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(!text.contains("Non-2xx"), "errors during the run:\n{text}");
+    let field = |prefix: &str| -> String {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or_else(|| panic!("no {prefix} in wrk output:\n{text}"))
+            .to_string()
+    };
+    WrkResult {
+        rps: field("Requests/sec:").parse().unwrap(),
+        p50_ms: to_ms(&field("50%")),
+        p99_ms: to_ms(&field("99%")),
+    }
 }
