@@ -181,6 +181,17 @@ async fn browser_queues_a_report_offline_and_sends_it_once_when_back(db: Db) {
         b.text_of("#outbox-count").await == "1 report waiting to send"
     })
     .await;
+    // The count shows as soon as the report is queued; the form is cleared
+    // for the next one once the attempt to send has failed.
+    wait_until(Duration::from_secs(20), "the form cleared for the next report", || async {
+        js(
+            b,
+            "return [location.pathname, !!document.getElementById('outbox-note'), document.getElementById('report-send').disabled]",
+        )
+        .await
+            == json!(["/report/competitor-price", true, false])
+    })
+    .await;
     // A second one, for an account the CRM removes meanwhile.
     click(b, "input[name='a.competitor'][value='globex']").await;
     fill(b, "[data-account-search]", "Initech").await;
