@@ -10,15 +10,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use diesel::prelude::*;
 use futures_util::{SinkExt, StreamExt};
-use rand::Rng;
 use tokio::sync::Mutex;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
 mod common;
-use common::{cli, pct, rss_kib, start, Server};
+use common::{bench_user, create_pg_database, pct, rss_kib, start, Server};
 
 async fn run(name: &str, servers: &[Server], token: &str, n: usize, posts: usize) -> String {
     let rss_before: u64 = servers.iter().map(|s| rss_kib(s.child.id())).sum();
@@ -140,27 +138,7 @@ fn main() {
         // SQLite, one instance.
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("live.db").display());
-        cli(
-            dir.path(),
-            &url,
-            &[
-                "user",
-                "add",
-                "--email",
-                "bench@example.com",
-                "--name",
-                "Bench",
-                "--role",
-                "marketer",
-                "--password",
-                "benchmark password",
-            ],
-        );
-        let token = cli(
-            dir.path(),
-            &url,
-            &["token", "create", "--email", "bench@example.com"],
-        );
+        let token = bench_user(dir.path(), &url);
         let server = start(dir.path(), &url);
         rows.push(rt.block_on(run(
             "SQLite, 1 instance",
@@ -172,34 +150,9 @@ fn main() {
         drop(server);
         // PostgreSQL, two instances.
         if let Ok(admin) = std::env::var("GRAPEVINE_BENCH_PG") {
-            let name = format!("gv_bench_{}", rand::thread_rng().gen::<u32>());
-            let mut conn = diesel::PgConnection::establish(&admin).expect("connect to PostgreSQL");
-            diesel::sql_query(format!("CREATE DATABASE {name}"))
-                .execute(&mut conn)
-                .unwrap();
-            let url = format!("{}/{name}", &admin[..admin.rfind('/').unwrap()]);
+            let url = create_pg_database(&admin);
             let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-            cli(
-                d1.path(),
-                &url,
-                &[
-                    "user",
-                    "add",
-                    "--email",
-                    "bench@example.com",
-                    "--name",
-                    "Bench",
-                    "--role",
-                    "marketer",
-                    "--password",
-                    "benchmark password",
-                ],
-            );
-            let token = cli(
-                d1.path(),
-                &url,
-                &["token", "create", "--email", "bench@example.com"],
-            );
+            let token = bench_user(d1.path(), &url);
             let servers = [start(d1.path(), &url), start(d2.path(), &url)];
             rows.push(rt.block_on(run("PostgreSQL, 2 instances", &servers, &token, n, posts)));
         }

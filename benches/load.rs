@@ -19,7 +19,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use diesel::prelude::*;
 use futures_util::{SinkExt, StreamExt};
 use rand::{Rng, SeedableRng};
 use tokio::sync::Mutex;
@@ -27,9 +26,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
 mod common;
-use common::{cli, pct, sign_in, start, wrk};
-
-const PASSWORD: &str = "benchmark password";
+use common::{bench_user, create_pg_database, pct, sign_in, start, wrk, BENCH_PASSWORD};
 
 /// What the mix holds, with its share of the requests (out of 100).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -112,7 +109,7 @@ async fn setup(port: u16, token: String) -> Setup {
         }
         threads.push(id);
     }
-    let cookie = sign_in(port, "bench@example.com", PASSWORD).await;
+    let cookie = sign_in(port, "bench@example.com", BENCH_PASSWORD).await;
     Setup {
         port,
         token,
@@ -290,40 +287,12 @@ fn main() {
         format!("sqlite://{}", sqlite_dir.path().join("load.db").display()),
     ));
     if let Ok(admin) = std::env::var("GRAPEVINE_BENCH_PG") {
-        let name = format!("gv_bench_{}", rand::thread_rng().gen::<u32>());
-        let mut conn = diesel::PgConnection::establish(&admin).expect("connect to PostgreSQL");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .unwrap();
-        urls.push((
-            "PostgreSQL",
-            format!("{}/{name}", &admin[..admin.rfind('/').unwrap()]),
-        ));
+        urls.push(("PostgreSQL", create_pg_database(&admin)));
     }
     let mut rows = Vec::new();
     for (name, url) in urls {
         let dir = tempfile::tempdir().unwrap();
-        cli(
-            dir.path(),
-            &url,
-            &[
-                "user",
-                "add",
-                "--email",
-                "bench@example.com",
-                "--name",
-                "Bench",
-                "--role",
-                "marketer",
-                "--password",
-                PASSWORD,
-            ],
-        );
-        let token = cli(
-            dir.path(),
-            &url,
-            &["token", "create", "--email", "bench@example.com"],
-        );
+        let token = bench_user(dir.path(), &url);
         let server = start(dir.path(), &url);
         let setup = rt.block_on(setup(server.port, token));
         rows.extend(rt.block_on(run(name, setup, rate, secs, subscribers)));

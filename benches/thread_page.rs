@@ -11,14 +11,13 @@
 
 use std::sync::mpsc;
 
-use diesel::prelude::*;
 use grapevine::config::Settings;
 use grapevine::domain::{Email, NewPassword, PersonName, PostBody, Role, Tags, ThreadKind, Title};
 use grapevine::startup::{Application, RunOptions};
 use rand::{Rng, SeedableRng};
 
 mod common;
-use common::wrk;
+use common::{create_pg_database, wrk};
 
 const PASSWORD: &str = "benchmark password";
 
@@ -146,16 +145,6 @@ fn seed(url: &str) -> (i64, usize) {
 
 fn body_of(i: usize) -> PostBody {
     PostBody::parse(&format!("Reply to note {i}: they asked about the price.")).unwrap()
-}
-
-fn create_pg_database(admin: &str) -> String {
-    let name = format!("gv_bench_{}", rand::thread_rng().gen::<u32>());
-    let mut conn = diesel::PgConnection::establish(admin).expect("connect to PostgreSQL");
-    diesel::sql_query(format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .unwrap();
-    let cut = admin.rfind('/').unwrap();
-    format!("{}/{name}", &admin[..cut])
 }
 
 fn session_cookie(port: u16) -> String {

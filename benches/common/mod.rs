@@ -175,3 +175,43 @@ pub fn wrk(url: &str, cookie: Option<&str>, secs: u32) -> WrkResult {
         p99_ms: to_ms(&field("99%")),
     }
 }
+
+/// A fresh PostgreSQL database beside `admin`'s; its URL.
+pub fn create_pg_database(admin: &str) -> String {
+    use diesel::{Connection, RunQueryDsl};
+    use rand::Rng;
+    let name = format!("gv_bench_{}", rand::thread_rng().gen::<u32>());
+    let mut conn = diesel::PgConnection::establish(admin).expect("connect to PostgreSQL");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .unwrap();
+    format!("{}/{name}", &admin[..admin.rfind('/').unwrap()])
+}
+
+/// The bench user, a marketer signing in with `BENCH_PASSWORD`, and an API
+/// token of theirs, through the command line.
+pub fn bench_user(data: &std::path::Path, url: &str) -> String {
+    cli(
+        data,
+        url,
+        &[
+            "user",
+            "add",
+            "--email",
+            "bench@example.com",
+            "--name",
+            "Bench",
+            "--role",
+            "marketer",
+            "--password",
+            BENCH_PASSWORD,
+        ],
+    );
+    cli(
+        data,
+        url,
+        &["token", "create", "--email", "bench@example.com"],
+    )
+}
+
+pub const BENCH_PASSWORD: &str = "benchmark password";
