@@ -1370,6 +1370,25 @@ async fn cached_lists_follow_every_write(db: Db) {
     assert_eq!(category().await.1, html);
     let (_, home) = app.get_html(&page, "/").await;
     assert_eq!(row(&home, ".thread-title"), vec!["Acme wants a rebate"]);
+    // What is stamped per request: the live feed's position, the token.
+    let since = |html: &str, css: &str| -> Option<i64> {
+        let doc = scraper::Html::parse_document(html);
+        let sel = scraper::Selector::parse(css).unwrap();
+        let found = doc
+            .select(&sel)
+            .next()?
+            .value()
+            .attr("data-since")?
+            .parse()
+            .ok();
+        found
+    };
+    assert!(since(&html, "#live-banner").is_some(), "{html}");
+    assert!(since(&html, "#bell").is_some());
+    assert!(since(&home, "#bell").is_some());
+    assert!(!html.contains('\u{fffd}') && !html.contains('\u{1}'));
+    let token = csrf_of(&html);
+    assert!(token.len() >= 16 && token.chars().all(|c| c.is_ascii_alphanumeric()));
 
     // A reply: counted, and unread for those who had read the thread.
     mkt.get(&format!("/threads/{id}")).await;
