@@ -534,7 +534,9 @@ pub async fn list_threads(
                 items: items.into_iter().map(ThreadItem::from).collect(),
                 next_page: more.then_some(page + 1),
             };
-            Ok(serde_json::to_string(&answer).map_err(anyhow::Error::from)?)
+            Ok(serde_json::to_string(&answer)
+                .map_err(anyhow::Error::from)?
+                .into())
         })
     })
     .await?;
@@ -566,14 +568,13 @@ pub async fn get_thread(
             category: view::digest(&[&category.slug]),
             moderator: authz::allows(&user, Action::Moderate),
         };
-        if let Some(hit) = cache.thread_json_cache.get(&key) {
-            return Ok(hit);
-        }
-        let loaded = forum::load_posts(c, thread, category)?;
-        let detail = detail_of(c, &user, loaded)?;
-        let json = web::Bytes::from(serde_json::to_vec(&detail).map_err(anyhow::Error::from)?);
-        cache.thread_json_cache.insert(key, json.clone());
-        Ok(json)
+        view::cached(&cache.thread_json_cache, key, true, || {
+            let loaded = forum::load_posts(c, thread, category)?;
+            let detail = detail_of(c, &user, loaded)?;
+            Ok(serde_json::to_vec(&detail)
+                .map_err(anyhow::Error::from)?
+                .into())
+        })
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -65,19 +65,25 @@ pub fn viewer_digest(user: &crate::models::users::User) -> u64 {
     hash_of(&(&user.name, &user.email, user.role.as_str()))
 }
 
-/// The kept copy under `key`, else `build`'s, kept when `keep`.
-pub fn cached(
-    cache: &ListCache,
-    key: ListKey,
+/// The kept copy under `key`, else `build`'s, kept when `keep`; for every
+/// cache here (thread pages, thread JSON, lists).
+pub fn cached<K, V>(
+    cache: &Cache<K, V, ByteWeight>,
+    key: K,
     keep: bool,
-    build: impl FnOnce() -> Result<String, crate::error::AppError>,
-) -> Result<Arc<str>, crate::error::AppError> {
+    build: impl FnOnce() -> Result<V, crate::error::AppError>,
+) -> Result<V, crate::error::AppError>
+where
+    K: Eq + std::hash::Hash + Clone,
+    V: Clone,
+    ByteWeight: Weighter<K, V>,
+{
     if keep {
         if let Some(hit) = cache.get(&key) {
             return Ok(hit);
         }
     }
-    let fresh: Arc<str> = build()?.into();
+    let fresh = build()?;
     if keep {
         cache.insert(key, fresh.clone());
     }

@@ -25,7 +25,7 @@ pub struct CategoryRow {
 
 /// A category's words in one language; empty ones fall back to the
 /// category's own.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CategoryText {
     #[serde(default)]
     pub name: String,
@@ -51,7 +51,7 @@ pub fn translations_to_text(t: &Translations) -> String {
     serde_json::to_string(&kept).unwrap_or_else(|_| "{}".into())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Category {
     pub id: i64,
     pub slug: String,

@@ -1,8 +1,6 @@
 //! Forum pages: categories, thread lists, the thread page, writing, editing
 //! and moderating.
 
-use std::sync::Arc;
-
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -10,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use super::page::{PageSeed, PageView};
 use super::{redirect, Page};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::identity::{self, Credentials};
 use crate::authz::{self, Action};
 use crate::db;
 use crate::domain::{PostBody, ThreadKind};
@@ -93,12 +90,7 @@ pub async fn category(
                 viewer_id: user.id,
                 route: "category",
                 lang,
-                digest: view::hash_of(&(
-                    seen,
-                    &filter,
-                    rows.digest(),
-                    serde_json::to_string(&cat).unwrap_or_default(),
-                )),
+                digest: view::hash_of(&(seen, &filter, rows.digest(), &cat)),
             };
             view::cached(&state.list_cache, key, keep, || {
                 let more = rows.more;
@@ -107,7 +99,7 @@ pub async fn category(
                 ctx.insert("page_no", &n);
                 ctx.insert("next_page", &more.then_some(n + 1));
                 ctx.insert("tag", &q.tag);
-                Ok(state.tera.render("forum/category.html", &ctx)?)
+                Ok(state.tera.render("forum/category.html", &ctx)?.into())
             })
         })
         .await?;
@@ -361,83 +353,56 @@ async fn thread_page(
     let reply_body = draft.as_ref().map(|d| d.body.clone());
     let reply_attachments = draft.map(|d| d.attachments).unwrap_or_default();
     let seed = PageSeed::of(req)?;
-    let creds = Credentials::of(req);
-    let cacheable = status == StatusCode::OK
-        && q.reply_to.is_none()
-        && seed.flash.is_none()
-        && seed.draft_sent.is_none()
-        && reply_body.is_none();
-    let (prefs, path, flash, draft_sent, state) = (
-        seed.prefs.clone(),
-        seed.path.clone(),
-        seed.flash.clone(),
-        seed.draft_sent.clone(),
-        seed.state.clone(),
-    );
-    let lookup_creds = creds.clone();
-    let (user, page) = db::run(&seed.state.pool, move |c| {
-        let Some(user) = identity::lookup(c, &lookup_creds)? else {
-            return Ok((None, None));
-        };
-        let view = PageView {
-            lang: prefs.pick(Some(&user)),
-            user: Some(user.clone()),
-            path,
-            flash,
-            draft_sent,
-        };
-        let (thread, category, last_read) = forum::visible_thread_with_read(c, &user, id)?;
-        if last_read.is_none_or(|r| r < thread.last_post_id) {
-            threads::mark_read(c, user.id, thread.id, thread.last_post_id)?;
-        }
-        let key = view::FragmentKey {
-            thread_id: thread.id,
-            version: thread.version,
-            category: view::digest(&[
-                &category.name,
-                &category.slug,
-                &crate::models::categories::translations_to_text(&category.translations),
-            ]),
-            lang: view.lang,
-            viewer_id: user.id,
-            role: user.role,
-        };
-        if cacheable {
-            if let Some(hit) = state.thread_cache.get(&key) {
-                return Ok((Some(user), Some((hit, last_read))));
+    let state = seed.state.clone();
+    let (page, (html, last_read)) = seed
+        .one_trip(req, move |c, seen_as, user| {
+            let cacheable = status == StatusCode::OK
+                && q.reply_to.is_none()
+                && seen_as.may_keep()
+                && reply_body.is_none();
+            let (thread, category, last_read) = forum::visible_thread_with_read(c, user, id)?;
+            if last_read.is_none_or(|r| r < thread.last_post_id) {
+                threads::mark_read(c, user.id, thread.id, thread.last_post_id)?;
             }
-        }
-        let mut extra = tera::Context::new();
-        extra.insert("max_upload_mb", &state.settings.uploads.max_mb());
-        if !cacheable {
-            match reply_target(c, thread.id, &q)? {
-                Some(target) => {
-                    extra.insert("reply_to", &(target.id, target.author));
-                    extra.insert("reply_body", &reply_body.clone().unwrap_or(target.quote));
+            let key = view::FragmentKey {
+                thread_id: thread.id,
+                version: thread.version,
+                category: view::digest(&[
+                    &category.name,
+                    &category.slug,
+                    &crate::models::categories::translations_to_text(&category.translations),
+                ]),
+                lang: seen_as.lang,
+                viewer_id: user.id,
+                role: user.role,
+            };
+            let html = view::cached(&state.thread_cache, key, cacheable, || {
+                let mut extra = tera::Context::new();
+                extra.insert("max_upload_mb", &state.settings.uploads.max_mb());
+                if !cacheable {
+                    match reply_target(c, thread.id, &q)? {
+                        Some(target) => {
+                            extra.insert("reply_to", &(target.id, target.author));
+                            extra.insert("reply_body", &reply_body.clone().unwrap_or(target.quote));
+                        }
+                        None => extra.insert("reply_body", &reply_body.clone().unwrap_or_default()),
+                    }
+                    extra.insert("reply_error", &reply_error);
+                    extra.insert("reply_attachments", &reply_attachments);
                 }
-                None => extra.insert("reply_body", &reply_body.clone().unwrap_or_default()),
-            }
-            extra.insert("reply_error", &reply_error);
-            extra.insert("reply_attachments", &reply_attachments);
-        }
-        let html: Arc<str> =
-            render_thread(c, &view, &state.tera, &thread, &category, extra)?.into();
-        if cacheable {
-            state.thread_cache.insert(key, html.clone());
-        }
-        Ok((Some(user), Some((html, last_read))))
-    })
-    .await?;
-    identity::settle(req, &creds, user)?;
-    let (html, last_read) = page.ok_or(AppError::Unauthorized)?;
+                Ok(render_thread(c, seen_as, &state.tera, &thread, &category, extra)?.into())
+            })?;
+            Ok((html, last_read))
+        })
+        .await?;
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
         .body(view::stamp(
             &html,
-            &seed.csrf,
+            &page.csrf,
             last_read,
-            seed.state.hub.published(),
+            page.state.hub.published(),
         )))
 }
 

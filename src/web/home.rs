@@ -38,17 +38,12 @@ pub async fn home(req: HttpRequest) -> Result<HttpResponse, AppError> {
                 viewer_id: user.id,
                 route: "home",
                 lang,
-                digest: view::hash_of(&(
-                    seen,
-                    &filter,
-                    rows.digest(),
-                    serde_json::to_string(&(&readable, &kinds)).unwrap_or_default(),
-                )),
+                digest: view::hash_of(&(seen, &filter, rows.digest(), &readable, &kinds)),
             };
             view::cached(&state.list_cache, key, keep, || {
                 ctx.insert("threads", &threads::items_of(c, rows)?);
                 ctx.insert("kinds", &kinds);
-                Ok(state.tera.render("home.html", &ctx)?)
+                Ok(state.tera.render("home.html", &ctx)?.into())
             })
         })
         .await;

@@ -44,7 +44,7 @@ impl Carry {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct Kind {
     key: String,
     title: String,
